@@ -1,0 +1,3 @@
+export * from './codes';
+export { wireCodes, type WireCodes } from './table';
+export { CodedError, isCodedError } from './coded-error';

@@ -1,0 +1,4 @@
+export * from './subjects';
+export type * from './messages';
+export { connectNats, consumeDurable, decode, deleteStreams, encode, ensureStreams, publishDurable } from './nats';
+export type { DurableConsumerOptions, NatsOptions, StreamOptions } from './nats';
