@@ -1,0 +1,3 @@
+export { StateDb, defaultStateDbOptions, type StateDbOptions, type OpenBatchInput, type BatchProgress, type CloseBatchInput } from './statedb';
+export { stateKeys } from './keys';
+export type * from './types';

@@ -1,0 +1,16 @@
+/** Redis key layout of the StateDB under one prefix (default `state:`). */
+export function stateKeys(prefix: string) {
+  return {
+    head: `${prefix}head`,
+    batch: (n: number) => `${prefix}batch:${n}`,
+    batchData: (n: number) => `${prefix}batch:${n}:data`,
+    batchTxs: (n: number) => `${prefix}batch:${n}:txs`,
+    block: (n: number) => `${prefix}block:${n}`,
+    blockByHash: (hash: string) => `${prefix}blockhash:${hash.toLowerCase()}`,
+    tx: (hash: string) => `${prefix}tx:${hash.toLowerCase()}`,
+    logBlocks: `${prefix}logs:blocks`,
+    logAddress: (address: string) => `${prefix}logs:addr:${address.toLowerCase()}`,
+  };
+}
+
+export type StateKeys = ReturnType<typeof stateKeys>;

@@ -1,0 +1,98 @@
+/**
+ * Lua scripts: every multi-key transition of the StateDB is one atomic, conditional script, so a
+ * writer that crashes mid-way leaves either the old or the new state, and a replayed write is
+ * refused instead of applied twice.
+ */
+
+/** KEYS: head, batch. ARGV: number, batchFieldsJSON. Opens batch `number` = lastBatch + 1. */
+export const OPEN_BATCH = `
+local last = tonumber(redis.call('HGET', KEYS[1], 'lastBatch') or '-1')
+local n = tonumber(ARGV[1])
+if n ~= last + 1 then return redis.error_reply('STATEDB_SEQUENCE batch ' .. n .. ' is not next (last ' .. last .. ')') end
+if last >= 0 and tonumber(redis.call('HGET', KEYS[1], 'lastClosedBatch') or '-1') ~= last then
+  return redis.error_reply('STATEDB_STATUS batch ' .. last .. ' is still open')
+end
+local fields = cjson.decode(ARGV[2])
+for k, v in pairs(fields) do redis.call('HSET', KEYS[2], k, v) end
+redis.call('HSET', KEYS[1], 'lastBatch', n)
+return 'OK'
+`;
+
+/**
+ * KEYS: head, batch, batchData, batchTxs, block, blockByHash, tx, logBlocks, logAddress...
+ * ARGV: batchNumber, blockNumber, blockJSON, blockHash, txJSON, txHash, dataHex, batchFieldsJSON
+ */
+export const APPEND_BLOCK = `
+local n = ARGV[1]
+if redis.call('HGET', KEYS[2], 'status') ~= 'open' then
+  return redis.error_reply('STATEDB_STATUS batch ' .. n .. ' is not open')
+end
+local lastBlock = tonumber(redis.call('HGET', KEYS[1], 'lastBlock') or '-1')
+local b = tonumber(ARGV[2])
+if b ~= lastBlock + 1 then return redis.error_reply('STATEDB_SEQUENCE block ' .. b .. ' is not next (last ' .. lastBlock .. ')') end
+redis.call('SET', KEYS[5], ARGV[3])
+redis.call('SET', KEYS[6], b)
+redis.call('SET', KEYS[7], ARGV[5])
+redis.call('APPEND', KEYS[3], ARGV[7])
+redis.call('RPUSH', KEYS[4], ARGV[6])
+local fields = cjson.decode(ARGV[8])
+for k, v in pairs(fields) do redis.call('HSET', KEYS[2], k, v) end
+if #KEYS > 8 then
+  redis.call('ZADD', KEYS[8], b, b)
+  for i = 9, #KEYS do redis.call('ZADD', KEYS[i], b, b) end
+end
+redis.call('HSET', KEYS[1], 'lastBlock', b)
+return 'OK'
+`;
+
+/** KEYS: head, batch. ARGV: number, batchFieldsJSON. */
+export const CLOSE_BATCH = `
+local n = tonumber(ARGV[1])
+if redis.call('HGET', KEYS[2], 'status') ~= 'open' then
+  return redis.error_reply('STATEDB_STATUS batch ' .. n .. ' is not open')
+end
+local fields = cjson.decode(ARGV[2])
+for k, v in pairs(fields) do redis.call('HSET', KEYS[2], k, v) end
+redis.call('HSET', KEYS[2], 'status', 'closed')
+redis.call('HSET', KEYS[1], 'lastClosedBatch', n)
+return 'OK'
+`;
+
+/** KEYS: head, batch. ARGV: number, l1Block, l1TxHash. Marks the next closed batch virtual. */
+export const MARK_VIRTUAL = `
+local n = tonumber(ARGV[1])
+local lastVirtual = tonumber(redis.call('HGET', KEYS[1], 'lastVirtualBatch') or '0')
+if n <= lastVirtual then return 'ALREADY' end
+if n ~= lastVirtual + 1 then return redis.error_reply('STATEDB_SEQUENCE batch ' .. n .. ' is not the next virtual batch (last ' .. lastVirtual .. ')') end
+if redis.call('HGET', KEYS[2], 'status') ~= 'closed' then
+  return redis.error_reply('STATEDB_STATUS batch ' .. n .. ' is not closed')
+end
+redis.call('HSET', KEYS[2], 'status', 'virtual', 'virtualL1Block', ARGV[2], 'sendSequencesTxHash', ARGV[3])
+redis.call('HSET', KEYS[1], 'lastVirtualBatch', n)
+return 'OK'
+`;
+
+/** KEYS: head, batch... (batches above the kept one, ascending). ARGV: keptBatch. */
+export const ROLLBACK_VIRTUAL = `
+for i = 2, #KEYS do
+  if redis.call('HGET', KEYS[i], 'status') == 'virtual' then
+    redis.call('HSET', KEYS[i], 'status', 'closed', 'virtualL1Block', 'null', 'sendSequencesTxHash', 'null')
+  end
+end
+local kept = tonumber(ARGV[1])
+if tonumber(redis.call('HGET', KEYS[1], 'lastVirtualBatch') or '0') > kept then
+  redis.call('HSET', KEYS[1], 'lastVirtualBatch', kept)
+end
+return 'OK'
+`;
+
+/** KEYS: head, batch0, block0, blockByHash. ARGV: batchFieldsJSON, blockJSON, blockHash. */
+export const INIT_GENESIS = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 'EXISTS' end
+local fields = cjson.decode(ARGV[1])
+for k, v in pairs(fields) do redis.call('HSET', KEYS[2], k, v) end
+redis.call('SET', KEYS[3], ARGV[2])
+redis.call('SET', KEYS[4], 0)
+redis.call('HSET', KEYS[1], 'lastBatch', 0, 'lastClosedBatch', 0, 'lastVirtualBatch', 0, 'lastVerifiedBatch', 0, 'lastBlock', 0)
+return 'OK'
+`;

@@ -1,0 +1,80 @@
+import { randomBytes } from 'node:crypto';
+import Redis from 'ioredis';
+import { StateDb } from './statedb';
+import type { Hex, StoredBlock, StoredTx } from './types';
+
+const prefix = `t${randomBytes(4).toString('hex')}:state:`;
+const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: false });
+const db = new StateDb(redis, { prefix, maxLogBlockRange: 100 });
+
+const h = (n: number | string, bytes = 32) => `0x${n.toString(16).padStart(bytes * 2, '0')}` as Hex;
+const addr = (n: number) => h(n, 20);
+const zero = h(0);
+
+function block(n: number, txHash: Hex, batchNumber: number): StoredBlock {
+  return {
+    number: n, hash: h(1000 + n), parentHash: h(999 + n), stateRoot: h(5000 + n), transactionsRoot: zero, receiptsRoot: zero,
+    logsBloom: h(0, 256), miner: addr(9), gasLimit: '0x1c9c380', gasUsed: '0x5208', timestamp: 100, extraData: '0x', size: 500,
+    batchNumber, transactions: n === 0 ? [] : [txHash],
+  };
+}
+
+function tx(n: number, batchNumber: number, logs: StoredTx['receipt']['logs']): StoredTx {
+  return {
+    hash: h(7000 + n), from: addr(1), to: addr(2), nonce: h(n - 1, 1), gasPrice: '0x3b9aca00', gas: '0x5208', value: '0x1', input: '0x',
+    v: '0x7f3', r: h(1), s: h(2), chainId: '0x3e8', raw: '0xf86e', effectivePercentage: 255, blockNumber: n, blockHash: h(1000 + n),
+    batchNumber,
+    receipt: { status: 1, gasUsed: '0x5208', cumulativeGasUsed: '0x5208', contractAddress: null, logs, logsBloom: h(0, 256), effectiveGasPrice: '0x3b9aca00', romError: null },
+  };
+}
+
+afterAll(async () => {
+  const keys = await redis.keys(`${prefix}*`);
+  if (keys.length) await redis.del(...keys);
+  redis.disconnect();
+});
+
+describe('StateDb', () => {
+  it('keeps batches, blocks, txs and logs through their life cycle', async () => {
+    expect(await db.getHeads()).toBeNull();
+    expect(await db.initGenesis({ stateRoot: h(5000), timestamp: 100, coinbase: addr(9), block: block(0, zero, 0) })).toBe(true);
+    expect(await db.initGenesis({ stateRoot: h(1), timestamp: 1, coinbase: addr(9), block: block(0, zero, 0) })).toBe(false);
+
+    await db.openBatch({ number: 1, coinbase: addr(9), timestamp: 100, globalExitRoot: zero, stateRoot: h(5000), localExitRoot: zero });
+    await expect(db.openBatch({ number: 2, coinbase: addr(9), timestamp: 100, globalExitRoot: zero, stateRoot: h(5000), localExitRoot: zero }))
+      .rejects.toThrow(/STATEDB_STATUS batch 1 is still open/);
+
+    const log = (i: number, a: number, topic: number) => ({ address: addr(a), topics: [h(topic)], data: '0x' as Hex, logIndex: i });
+    await db.appendBlock(1, block(1, h(7001), 1), tx(1, 1, [log(0, 3, 11)]), '0xaabb', { stateRoot: h(5001), localExitRoot: zero, resources: { gasUsed: 21000, bytes: 2, txCount: 1, counters: { steps: 10 } } });
+    await db.appendBlock(1, block(2, h(7002), 1), tx(2, 1, [log(0, 4, 12), log(1, 3, 12)]), '0xcc', { stateRoot: h(5002), localExitRoot: zero, resources: { gasUsed: 42000, bytes: 3, txCount: 2, counters: { steps: 20 } } });
+    // A replayed block is refused rather than written twice.
+    await expect(db.appendBlock(1, block(2, h(7002), 1), tx(2, 1, []), '0xcc', { stateRoot: h(5002), localExitRoot: zero, resources: { gasUsed: 0, bytes: 0, txCount: 0, counters: {} } }))
+      .rejects.toThrow(/STATEDB_SEQUENCE block 2 is not next/);
+
+    let b1 = await db.getBatch(1);
+    expect(b1).toMatchObject({ status: 'open', stateRoot: h(5002), batchL2Data: '0xaabbcc', resources: { txCount: 2, counters: { steps: 20 } }, accInputHash: null });
+    expect(await db.getBatchTxHashes(1)).toEqual([h(7001), h(7002)]);
+
+    await db.closeBatch(1, { stateRoot: h(5002), localExitRoot: zero, resources: b1!.resources, accInputHash: h(42), closingReason: 'timeout' });
+    b1 = await db.getBatch(1);
+    expect(b1).toMatchObject({ status: 'closed', accInputHash: h(42), closingReason: 'timeout' });
+    expect(await db.getHeads()).toEqual({ lastBatch: 1, lastClosedBatch: 1, lastVirtualBatch: 0, lastVerifiedBatch: 0, lastBlock: 2 });
+
+    expect(await db.getBlockNumberByHash(h(1002))).toBe(2);
+    expect((await db.getTx(h(7002)))?.receipt.logs).toHaveLength(2);
+
+    expect((await db.getLogs({ fromBlock: 0, toBlock: 10 })).map((l) => [l.blockNumber, l.logIndex])).toEqual([[1, 0], [2, 0], [2, 1]]);
+    expect((await db.getLogs({ fromBlock: 0, toBlock: 10, addresses: [addr(3)] })).map((l) => l.blockNumber)).toEqual([1, 2]);
+    expect((await db.getLogs({ fromBlock: 2, toBlock: 2, topics: [[h(12)]] })).length).toBe(2);
+    expect((await db.getLogs({ fromBlock: 0, toBlock: 10, addresses: [addr(4)], topics: [[h(11)]] })).length).toBe(0);
+    await expect(db.getLogs({ fromBlock: 0, toBlock: 1000 })).rejects.toThrow(RangeError);
+
+    await db.setSequenceTx(1, 1, h(88));
+    expect(await db.markVirtual(1, 50, h(88))).toBe(true);
+    expect(await db.markVirtual(1, 50, h(88))).toBe(false);
+    expect((await db.getBatch(1))?.status).toBe('virtual');
+    await db.rollbackVirtual(0);
+    expect(await db.getBatch(1)).toMatchObject({ status: 'closed', sendSequencesTxHash: null, virtualL1Block: null });
+    expect((await db.getHeads())?.lastVirtualBatch).toBe(0);
+  });
+});

@@ -1,0 +1,184 @@
+import type { Redis } from 'ioredis';
+import { batchToFields, fieldsToBatch } from './codec';
+import { stateKeys, type StateKeys } from './keys';
+import { APPEND_BLOCK, CLOSE_BATCH, INIT_GENESIS, MARK_VIRTUAL, OPEN_BATCH, ROLLBACK_VIRTUAL } from './scripts';
+import type { Batch, BatchResources, FoundLog, Heads, Hex, LogFilter, StoredBlock, StoredTx } from './types';
+
+export type StateDbOptions = {
+  /** Key prefix, e.g. `state:`; tests use a random one. */
+  prefix: string;
+  /** Upper bound on the blocks one getLogs call may scan. */
+  maxLogBlockRange: number;
+};
+
+export const defaultStateDbOptions: StateDbOptions = { prefix: 'state:', maxLogBlockRange: 10_000 };
+
+export type OpenBatchInput = Pick<Batch, 'number' | 'coinbase' | 'timestamp' | 'globalExitRoot' | 'stateRoot' | 'localExitRoot'> & {
+  forcedBatchNum?: number | null;
+};
+
+/** What changes on the batch with each appended block. */
+export type BatchProgress = { stateRoot: Hex; localExitRoot: Hex; resources: BatchResources };
+
+export type CloseBatchInput = BatchProgress & { accInputHash: Hex; closingReason: string };
+
+const emptyResources: BatchResources = { gasUsed: 0, bytes: 0, txCount: 0, counters: {} };
+
+/**
+ * The StateDB. Writers: the sequencer (open/append/close), the sequence-sender (L1 tx hash) and
+ * the synchronizer (virtual state). Every transition is one atomic, conditional Lua script.
+ */
+export class StateDb {
+  private readonly keys: StateKeys;
+  private readonly opts: StateDbOptions;
+
+  constructor(
+    private readonly redis: Redis,
+    opts: Partial<StateDbOptions> = {},
+  ) {
+    this.opts = { ...defaultStateDbOptions, ...opts };
+    this.keys = stateKeys(this.opts.prefix);
+  }
+
+  /** Writes batch 0 and block 0 for a genesis root; a no-op when the StateDB already has a head. */
+  async initGenesis(g: { stateRoot: Hex; timestamp: number; coinbase: Hex; block: StoredBlock }): Promise<boolean> {
+    const zero = `0x${'0'.repeat(64)}` as Hex;
+    const batch: Omit<Batch, 'batchL2Data'> = {
+      number: 0, coinbase: g.coinbase, timestamp: g.timestamp, globalExitRoot: zero, stateRoot: g.stateRoot,
+      localExitRoot: zero, accInputHash: zero, status: 'virtual', closingReason: 'genesis', resources: emptyResources,
+      openedAt: 0, closedAt: 0, forcedBatchNum: null, sendSequencesTxHash: null, virtualL1Block: null,
+    };
+    const k = this.keys;
+    const res = await this.redis.eval(INIT_GENESIS, 4, k.head, k.batch(0), k.block(0), k.blockByHash(g.block.hash),
+      JSON.stringify(batchToFields(batch)), JSON.stringify(g.block), g.block.hash);
+    return res === 'OK';
+  }
+
+  async getHeads(): Promise<Heads | null> {
+    const h = await this.redis.hgetall(this.keys.head);
+    if (h.lastBatch === undefined) return null;
+    return {
+      lastBatch: Number(h.lastBatch),
+      lastClosedBatch: Number(h.lastClosedBatch),
+      lastVirtualBatch: Number(h.lastVirtualBatch),
+      lastVerifiedBatch: Number(h.lastVerifiedBatch),
+      lastBlock: Number(h.lastBlock),
+    };
+  }
+
+  async openBatch(b: OpenBatchInput, now = Date.now()): Promise<void> {
+    const fields = batchToFields({
+      ...b, accInputHash: null, status: 'open', closingReason: null, resources: emptyResources, openedAt: now,
+      closedAt: null, forcedBatchNum: b.forcedBatchNum ?? null, sendSequencesTxHash: null, virtualL1Block: null,
+    });
+    await this.redis.eval(OPEN_BATCH, 2, this.keys.head, this.keys.batch(b.number), b.number, JSON.stringify(fields));
+  }
+
+  /**
+   * Appends one L2 block (one transaction before etrog) to the open batch: the block, the
+   * transaction with its receipt and logs, the log indexes, the batch's L2 data and progress.
+   * Refused unless the block is the next one and the batch is open.
+   */
+  async appendBlock(batchNumber: number, block: StoredBlock, tx: StoredTx, batchL2DataOfTx: Hex, progress: BatchProgress): Promise<void> {
+    const k = this.keys;
+    const logAddresses = [...new Set(tx.receipt.logs.map((l) => l.address.toLowerCase()))];
+    const keys = [k.head, k.batch(batchNumber), k.batchData(batchNumber), k.batchTxs(batchNumber), k.block(block.number),
+      k.blockByHash(block.hash), k.tx(tx.hash), k.logBlocks, ...logAddresses.map((a) => k.logAddress(a))];
+    await this.redis.eval(APPEND_BLOCK, keys.length, ...keys, batchNumber, block.number, JSON.stringify(block), block.hash,
+      JSON.stringify(tx), tx.hash.toLowerCase(), batchL2DataOfTx.slice(2), JSON.stringify(batchToFields(progress)));
+  }
+
+  async closeBatch(batchNumber: number, c: CloseBatchInput, now = Date.now()): Promise<void> {
+    const fields = batchToFields({ ...c, closedAt: now });
+    await this.redis.eval(CLOSE_BATCH, 2, this.keys.head, this.keys.batch(batchNumber), batchNumber, JSON.stringify(fields));
+  }
+
+  /** Records the L1 transaction that carries batches `from..to` (sequence-sender). */
+  async setSequenceTx(from: number, to: number, l1TxHash: Hex): Promise<void> {
+    const pipeline = this.redis.multi();
+    for (let n = from; n <= to; n++) pipeline.hset(this.keys.batch(n), 'sendSequencesTxHash', l1TxHash);
+    await pipeline.exec();
+  }
+
+  /** Marks the next closed batch virtual; returns false when it already was (idempotent replay). */
+  async markVirtual(batchNumber: number, l1Block: number, l1TxHash: Hex): Promise<boolean> {
+    const res = await this.redis.eval(MARK_VIRTUAL, 2, this.keys.head, this.keys.batch(batchNumber), batchNumber, l1Block, l1TxHash);
+    return res === 'OK';
+  }
+
+  /** L1 reorg: batches above `keptBatch` lose their virtual status and their L1 tx hash. */
+  async rollbackVirtual(keptBatch: number): Promise<void> {
+    const heads = await this.getHeads();
+    if (!heads || heads.lastVirtualBatch <= keptBatch) return;
+    const keys = [this.keys.head];
+    for (let n = keptBatch + 1; n <= heads.lastVirtualBatch; n++) keys.push(this.keys.batch(n));
+    await this.redis.eval(ROLLBACK_VIRTUAL, keys.length, ...keys, keptBatch);
+  }
+
+  async getBatch(n: number): Promise<Batch | null> {
+    const [[, fields], [, data]] = (await this.redis.multi().hgetall(this.keys.batch(n)).get(this.keys.batchData(n)).exec()) as [
+      [null, Record<string, string>], [null, string | null],
+    ];
+    if (!fields || fields.number === undefined) return null;
+    return fieldsToBatch(fields, data);
+  }
+
+  async getBatchTxHashes(n: number): Promise<Hex[]> {
+    return (await this.redis.lrange(this.keys.batchTxs(n), 0, -1)) as Hex[];
+  }
+
+  async getBlock(n: number): Promise<StoredBlock | null> {
+    const raw = await this.redis.get(this.keys.block(n));
+    return raw ? (JSON.parse(raw) as StoredBlock) : null;
+  }
+
+  async getBlockNumberByHash(hash: string): Promise<number | null> {
+    const raw = await this.redis.get(this.keys.blockByHash(hash));
+    return raw === null ? null : Number(raw);
+  }
+
+  async getTx(hash: string): Promise<StoredTx | null> {
+    const raw = await this.redis.get(this.keys.tx(hash));
+    return raw ? (JSON.parse(raw) as StoredTx) : null;
+  }
+
+  async getTxs(hashes: string[]): Promise<(StoredTx | null)[]> {
+    if (hashes.length === 0) return [];
+    const raws = await this.redis.mget(hashes.map((h) => this.keys.tx(h)));
+    return raws.map((r) => (r ? (JSON.parse(r) as StoredTx) : null));
+  }
+
+  /** eth_getLogs over a bounded block range, using the per-address index when addresses are given. */
+  async getLogs(f: LogFilter): Promise<FoundLog[]> {
+    if (f.toBlock - f.fromBlock + 1 > this.opts.maxLogBlockRange) {
+      throw new RangeError(`block range ${f.fromBlock}..${f.toBlock} exceeds ${this.opts.maxLogBlockRange} blocks`);
+    }
+    const indexKeys = f.addresses?.length ? f.addresses.map((a) => this.keys.logAddress(a)) : [this.keys.logBlocks];
+    const blockSets = await Promise.all(indexKeys.map((key) => this.redis.zrangebyscore(key, f.fromBlock, f.toBlock)));
+    const blocks = [...new Set(blockSets.flat().map(Number))].sort((a, b) => a - b);
+    if (blocks.length === 0) return [];
+    const blockRecords = (await this.redis.mget(blocks.map((n) => this.keys.block(n)))).filter((r): r is string => r !== null)
+      .map((r) => JSON.parse(r) as StoredBlock);
+    const txs = await this.getTxs(blockRecords.flatMap((b) => b.transactions));
+    const addresses = f.addresses?.map((a) => a.toLowerCase());
+    const out: FoundLog[] = [];
+    for (const tx of txs) {
+      if (!tx) continue;
+      for (const log of tx.receipt.logs) {
+        if (addresses && !addresses.includes(log.address.toLowerCase())) continue;
+        if (!topicsMatch(log.topics, f.topics)) continue;
+        out.push({ ...log, blockNumber: tx.blockNumber, blockHash: tx.blockHash, transactionHash: tx.hash, transactionIndex: 0, batchNumber: tx.batchNumber });
+      }
+    }
+    return out;
+  }
+}
+
+function topicsMatch(topics: Hex[], filter: LogFilter['topics']): boolean {
+  if (!filter) return true;
+  return filter.every((alternatives, i) => {
+    if (alternatives === null || alternatives.length === 0) return true;
+    const t = topics[i]?.toLowerCase();
+    return t !== undefined && alternatives.some((a) => a.toLowerCase() === t);
+  });
+}
