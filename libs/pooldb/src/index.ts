@@ -1,0 +1,3 @@
+export { PoolDb, PoolStatusError, defaultPoolDbOptions, defaultPoolLimits, mergeByPrice, type PoolDbOptions } from './pooldb';
+export { poolKeys, type PoolKeys } from './keys';
+export type * from './types';

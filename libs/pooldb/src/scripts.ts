@@ -1,0 +1,263 @@
+/**
+ * Lua scripts of the pool DB. Every status transition is one script, so concurrent pool replicas
+ * and the sequencer never see a transaction half-moved between indexes, and the counters always
+ * match the indexes. ARGV[1] is always the key prefix (see keys.ts for the layout).
+ *
+ * Invariants kept by `resplit`: a sender's ZSET holds exactly its pending transactions; its
+ * account hash holds how many of them are executable (gap-free from `nonce`) and queued, and
+ * `head`, the executable lowest-nonce transaction, which alone is in the ready index.
+ */
+const LIB = `
+local P = ARGV[1]
+local function kTx(h) return P .. 'tx:' .. h end
+local function kSender(a) return P .. 'sender:' .. a end
+local function kAcct(a) return P .. 'acct:' .. a end
+local kReady, kExpiry, kCounts, kBlocked = P .. 'ready', P .. 'expiry', P .. 'counts', P .. 'blocked'
+
+-- executable and queued counts of a sender for account nonce n, optionally with one more nonce
+local function split(entries, n, addNonce)
+  local set, total = {}, 0
+  for i = 2, #entries, 2 do
+    local s = tonumber(entries[i])
+    if s >= n then set[s] = true; total = total + 1 end
+  end
+  if addNonce ~= nil and not set[addNonce] then set[addNonce] = true; total = total + 1 end
+  local p = 0
+  while set[n + p] do p = p + 1 end
+  return p, total - p
+end
+
+local function terminal(h, status, reason, now, retention)
+  redis.call('HSET', kTx(h), 'status', status, 'reason', reason, 'updatedAt', now)
+  redis.call('EXPIRE', kTx(h), retention)
+end
+
+-- after any change of a sender's ZSET or nonce: counts, ready head, account expiry
+local function resplit(a, retention)
+  local acct = kAcct(a)
+  local n = tonumber(redis.call('HGET', acct, 'nonce') or '0')
+  local oldP = tonumber(redis.call('HGET', acct, 'pending') or '0')
+  local oldQ = tonumber(redis.call('HGET', acct, 'queued') or '0')
+  local oldHead = redis.call('HGET', acct, 'head')
+  local entries = redis.call('ZRANGE', kSender(a), 0, -1, 'WITHSCORES')
+  local p, q = split(entries, n, nil)
+  -- entries below n cannot exist: every nonce raise fails them first
+  local head = false
+  if p > 0 then head = entries[1] end
+  if oldHead and oldHead ~= head then redis.call('ZREM', kReady, oldHead) end
+  if head then
+    if oldHead ~= head then
+      redis.call('ZADD', kReady, tonumber(redis.call('HGET', kTx(head), 'gasPrice')), head)
+      redis.call('HSET', acct, 'head', head)
+    end
+  elseif oldHead then
+    redis.call('HDEL', acct, 'head')
+  end
+  if p ~= oldP then redis.call('HINCRBY', kCounts, 'pending', p - oldP) end
+  if q ~= oldQ then redis.call('HINCRBY', kCounts, 'queued', q - oldQ) end
+  redis.call('HSET', acct, 'pending', p, 'queued', q)
+  if p + q == 0 then redis.call('EXPIRE', acct, retention) else redis.call('PERSIST', acct) end
+end
+
+-- raises the account nonce to n and fails the sender's pending transactions below it
+local function raiseNonce(a, n, now, retention)
+  redis.call('HSET', kAcct(a), 'nonce', n)
+  local stale = redis.call('ZRANGEBYSCORE', kSender(a), '-inf', '(' .. n)
+  for _, h in ipairs(stale) do
+    terminal(h, 'failed', 'nonce too low', now, retention)
+    redis.call('ZREM', kSender(a), h)
+    redis.call('ZREM', kExpiry, h)
+  end
+end
+
+-- decimal strings: a * k for a small integer k, and comparison
+local function mulSmall(a, k)
+  local out, carry = {}, 0
+  for i = #a, 1, -1 do
+    local d = tonumber(string.sub(a, i, i)) * k + carry
+    out[#out + 1] = d % 10
+    carry = math.floor(d / 10)
+  end
+  while carry > 0 do out[#out + 1] = carry % 10; carry = math.floor(carry / 10) end
+  local s = {}
+  for i = #out, 1, -1 do s[#s + 1] = out[i] end
+  local r = string.gsub(table.concat(s), '^0+', '')
+  if r == '' then return '0' end
+  return r
+end
+local function geq(a, b)
+  if #a ~= #b then return #a > #b end
+  return a >= b
+end
+`;
+
+/**
+ * Admission. ARGV: prefix, hash, from, nonce, gasPrice, stateNonce, now, retentionSec,
+ * accountPending, accountQueued, globalPending, globalQueued, priceBumpPercent, nonceWindow, fieldsJSON.
+ * Returns {'OK', replacedHash|''} or {REJECTION, args...}; a rejection writes nothing.
+ */
+export const ADD_TX = `${LIB}
+local hash, from = ARGV[2], ARGV[3]
+local nonce, price, stateNonce = tonumber(ARGV[4]), ARGV[5], tonumber(ARGV[6])
+local now, retention = ARGV[7], tonumber(ARGV[8])
+local accP, accQ, glP, glQ = tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11]), tonumber(ARGV[12])
+local bump, window = tonumber(ARGV[13]), tonumber(ARGV[14])
+
+if redis.call('SISMEMBER', kBlocked, from) == 1 then return {'BLOCKED'} end
+local st = redis.call('HGET', kTx(hash), 'status')
+if st == 'pending' or st == 'selected' then return {'ALREADY_KNOWN'} end
+
+local acct = kAcct(from)
+local stored = tonumber(redis.call('HGET', acct, 'nonce') or '-1')
+local n = stored
+if stateNonce > n then n = stateNonce end
+if nonce < n then return {'NONCE_TOO_LOW', tostring(n)} end
+if nonce >= n + window then return {'NONCE_TOO_HIGH', tostring(n), tostring(n + window - 1)} end
+
+local existing = redis.call('ZRANGEBYSCORE', kSender(from), nonce, nonce)[1]
+if existing then
+  local old = redis.call('HGET', kTx(existing), 'gasPrice')
+  if not geq(mulSmall(price, 100), mulSmall(old, 100 + bump)) then return {'REPLACEMENT_UNDERPRICED', existing, old} end
+else
+  local entries = redis.call('ZRANGE', kSender(from), 0, -1, 'WITHSCORES')
+  local p, q = split(entries, n, nonce)
+  if p > accP then return {'ACCOUNT_LIMIT', 'pending', tostring(accP)} end
+  if q > accQ then return {'ACCOUNT_LIMIT', 'queued', tostring(accQ)} end
+  local oldP = tonumber(redis.call('HGET', acct, 'pending') or '0')
+  local oldQ = tonumber(redis.call('HGET', acct, 'queued') or '0')
+  local gp = tonumber(redis.call('HGET', kCounts, 'pending') or '0') - oldP + p
+  local gq = tonumber(redis.call('HGET', kCounts, 'queued') or '0') - oldQ + q
+  if gp > glP and p > oldP then return {'POOL_FULL', 'pending', tostring(glP)} end
+  if gq > glQ and q > oldQ then return {'POOL_FULL', 'queued', tostring(glQ)} end
+end
+
+if n > stored then raiseNonce(from, n, now, retention) end
+if existing then
+  terminal(existing, 'failed', 'replaced by ' .. hash, now, retention)
+  redis.call('ZREM', kSender(from), existing)
+  redis.call('ZREM', kExpiry, existing)
+end
+local t = kTx(hash)
+redis.call('DEL', t)
+local fields = cjson.decode(ARGV[15])
+for k, v in pairs(fields) do redis.call('HSET', t, k, v) end
+redis.call('HSET', t, 'status', 'pending', 'reason', '', 'updatedAt', now)
+redis.call('ZADD', kSender(from), nonce, hash)
+redis.call('ZADD', kExpiry, fields['receivedAt'], hash)
+resplit(from, retention)
+return {'OK', existing or ''}
+`;
+
+/** ARGV: prefix, hash, now, retentionSec. pending → selected; the sender's nonce moves past it. */
+export const MARK_SELECTED = `${LIB}
+local hash, now, retention = ARGV[2], ARGV[3], tonumber(ARGV[4])
+local t = kTx(hash)
+local st = redis.call('HGET', t, 'status')
+if st ~= 'pending' then return {'STATUS', st or 'unknown'} end
+local from = redis.call('HGET', t, 'from')
+local nonce = tonumber(redis.call('HGET', t, 'nonce'))
+redis.call('ZREM', kSender(from), hash)
+redis.call('ZREM', kExpiry, hash)
+terminal(hash, 'selected', '', now, retention)
+if nonce + 1 > tonumber(redis.call('HGET', kAcct(from), 'nonce') or '-1') then raiseNonce(from, nonce + 1, now, retention) end
+resplit(from, retention)
+return {'OK'}
+`;
+
+/** ARGV: prefix, hash, status (failed|invalid), reason, now, retentionSec. Only from pending. */
+export const MARK_DONE = `${LIB}
+local hash, status, reason, now, retention = ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6])
+local t = kTx(hash)
+local st = redis.call('HGET', t, 'status')
+if st ~= 'pending' then return {'STATUS', st or 'unknown'} end
+local from = redis.call('HGET', t, 'from')
+redis.call('ZREM', kSender(from), hash)
+redis.call('ZREM', kExpiry, hash)
+terminal(hash, status, reason, now, retention)
+resplit(from, retention)
+return {'OK'}
+`;
+
+/**
+ * ARGV: prefix, hash, now, retentionSec. selected → pending, for a sequencer that selected a
+ * transaction but did not keep it (e.g. its batch was rebuilt without it).
+ */
+export const RELEASE = `${LIB}
+local hash, now, retention = ARGV[2], ARGV[3], tonumber(ARGV[4])
+local t = kTx(hash)
+local st = redis.call('HGET', t, 'status')
+if st ~= 'selected' then return {'STATUS', st or 'unknown'} end
+local from = redis.call('HGET', t, 'from')
+local nonce = tonumber(redis.call('HGET', t, 'nonce'))
+if redis.call('ZRANGEBYSCORE', kSender(from), nonce, nonce)[1] then return {'CONFLICT'} end
+redis.call('HSET', t, 'status', 'pending', 'reason', '', 'updatedAt', now)
+redis.call('PERSIST', t)
+redis.call('ZADD', kSender(from), nonce, hash)
+redis.call('ZADD', kExpiry, redis.call('HGET', t, 'receivedAt'), hash)
+if nonce < tonumber(redis.call('HGET', kAcct(from), 'nonce') or '0') then redis.call('HSET', kAcct(from), 'nonce', nonce) end
+resplit(from, retention)
+return {'OK'}
+`;
+
+/** ARGV: prefix, address, nonce, now, retentionSec. Raises the account nonce (state moved on). */
+export const SET_ACCOUNT_NONCE = `${LIB}
+local a, n, now, retention = ARGV[2], tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5])
+if n <= tonumber(redis.call('HGET', kAcct(a), 'nonce') or '-1') then return {'OK'} end
+raiseNonce(a, n, now, retention)
+resplit(a, retention)
+return {'OK'}
+`;
+
+/** ARGV: prefix, receivedBefore, now, retentionSec, maxCount. Fails pending txs received before the cut. */
+export const EXPIRE_OLD = `${LIB}
+local cut, now, retention, maxCount = ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
+local old = redis.call('ZRANGEBYSCORE', kExpiry, '-inf', '(' .. cut, 'LIMIT', 0, maxCount)
+local senders = {}
+for _, h in ipairs(old) do
+  local from = redis.call('HGET', kTx(h), 'from')
+  redis.call('ZREM', kExpiry, h)
+  if from then
+    redis.call('ZREM', kSender(from), h)
+    terminal(h, 'failed', 'expired', now, retention)
+    senders[from] = true
+  end
+end
+for a, _ in pairs(senders) do resplit(a, retention) end
+return #old
+`;
+
+/**
+ * ARGV: prefix, maxSenders, perSender. The best executable heads by gas price, each followed by
+ * up to perSender-1 gap-free successors: { {fields...}, {fields...} } per sender, best first.
+ */
+export const CANDIDATES = `${LIB}
+local maxSenders, perSender = tonumber(ARGV[2]), tonumber(ARGV[3])
+local heads = redis.call('ZREVRANGE', kReady, 0, maxSenders - 1)
+local out = {}
+for _, head in ipairs(heads) do
+  local from = redis.call('HGET', kTx(head), 'from')
+  local nonce = tonumber(redis.call('HGET', kTx(head), 'nonce'))
+  local entries = redis.call('ZRANGEBYSCORE', kSender(from), nonce, nonce + perSender - 1, 'WITHSCORES')
+  local group = {}
+  for i = 1, #entries, 2 do
+    if tonumber(entries[i + 1]) ~= nonce + (i - 1) / 2 then break end
+    group[#group + 1] = redis.call('HGETALL', kTx(entries[i]))
+  end
+  out[#out + 1] = group
+end
+return out
+`;
+
+/** ARGV: prefix, address, stateNonce. The next nonce after the sender's gap-free pending txs. */
+export const PENDING_NONCE = `${LIB}
+local a, sn = ARGV[2], tonumber(ARGV[3])
+local n = tonumber(redis.call('HGET', kAcct(a), 'nonce') or '-1')
+if sn > n then n = sn end
+local entries = redis.call('ZRANGEBYSCORE', kSender(a), n, '+inf', 'WITHSCORES')
+local next = n
+for i = 2, #entries, 2 do
+  if tonumber(entries[i]) ~= next then break end
+  next = next + 1
+end
+return next
+`;
