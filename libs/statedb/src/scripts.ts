@@ -96,3 +96,10 @@ redis.call('SET', KEYS[4], 0)
 redis.call('HSET', KEYS[1], 'lastBatch', 0, 'lastClosedBatch', 0, 'lastVirtualBatch', 0, 'lastVerifiedBatch', 0, 'lastBlock', 0)
 return 'OK'
 `;
+
+/** KEYS: head. ARGV: block key prefix. Read-only: the last L2 block's JSON, in one round trip. */
+export const LATEST_BLOCK = `
+local n = redis.call('HGET', KEYS[1], 'lastBlock')
+if not n then return false end
+return redis.call('GET', ARGV[1] .. n)
+`;

@@ -37,6 +37,7 @@ afterAll(async () => {
 describe('StateDb', () => {
   it('keeps batches, blocks, txs and logs through their life cycle', async () => {
     expect(await db.getHeads()).toBeNull();
+    expect(await db.getLatestBlock()).toBeNull();
     expect(await db.initGenesis({ stateRoot: h(5000), timestamp: 100, coinbase: addr(9), block: block(0, zero, 0) })).toBe(true);
     expect(await db.initGenesis({ stateRoot: h(1), timestamp: 1, coinbase: addr(9), block: block(0, zero, 0) })).toBe(false);
 
@@ -61,6 +62,7 @@ describe('StateDb', () => {
     expect(await db.getHeads()).toEqual({ lastBatch: 1, lastClosedBatch: 1, lastVirtualBatch: 0, lastVerifiedBatch: 0, lastBlock: 2 });
 
     expect(await db.getBlockNumberByHash(h(1002))).toBe(2);
+    expect(await db.getLatestBlock()).toMatchObject({ number: 2, stateRoot: h(5002) });
     expect((await db.getTx(h(7002)))?.receipt.logs).toHaveLength(2);
 
     expect((await db.getLogs({ fromBlock: 0, toBlock: 10 })).map((l) => [l.blockNumber, l.logIndex])).toEqual([[1, 0], [2, 0], [2, 1]]);

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { batchToFields, fieldsToBatch } from './codec';
 import { stateKeys, type StateKeys } from './keys';
-import { APPEND_BLOCK, CLOSE_BATCH, INIT_GENESIS, MARK_VIRTUAL, OPEN_BATCH, ROLLBACK_VIRTUAL } from './scripts';
+import { APPEND_BLOCK, CLOSE_BATCH, INIT_GENESIS, LATEST_BLOCK, MARK_VIRTUAL, OPEN_BATCH, ROLLBACK_VIRTUAL } from './scripts';
 import type { Batch, BatchResources, FoundLog, Heads, Hex, LogFilter, StoredBlock, StoredTx } from './types';
 
 export type StateDbOptions = {
@@ -129,6 +129,12 @@ export class StateDb {
 
   async getBlock(n: number): Promise<StoredBlock | null> {
     const raw = await this.redis.get(this.keys.block(n));
+    return raw ? (JSON.parse(raw) as StoredBlock) : null;
+  }
+
+  /** The last L2 block (its stateRoot is the latest state), or null before genesis. */
+  async getLatestBlock(): Promise<StoredBlock | null> {
+    const raw = (await this.redis.eval(LATEST_BLOCK, 1, this.keys.head, this.keys.block(0).slice(0, -1))) as string | null;
     return raw ? (JSON.parse(raw) as StoredBlock) : null;
   }
 
