@@ -111,17 +111,22 @@ export function parseRollupLog(log: Pick<Log, 'topics' | 'data'>): RollupEvent |
   }
 }
 
+let errorIfaces: Interface[] | undefined;
+
 /**
- * Turns revert data into a readable reason: a rollup custom error (`SequencedTimestampInvalid()`),
- * `Error(string)`, `Panic(uint256)`, or the raw selector when unknown.
+ * Turns revert data into a readable reason: a custom error of one of our contracts
+ * (`SequencedTimestampInvalid()`), `Error(string)`, `Panic(uint256)`, or the raw selector.
  */
 export function decodeRevert(data: BytesLike | null | undefined): string {
   if (!data || data === '0x') return 'reverted without data';
-  try {
-    const err = rollupInterface().parseError(data);
-    if (err) return err.args.length ? `${err.name}(${err.args.map(String).join(', ')})` : `${err.name}()`;
-  } catch {
-    // not a rollup error
+  errorIfaces ??= (['ZkEvmRollup', 'GlobalExitRootManager', 'FeeToken'] as const).map((n) => new Interface(loadArtifact(n).abi));
+  for (const iface of errorIfaces) {
+    try {
+      const err = iface.parseError(data);
+      if (err) return err.args.length ? `${err.name}(${err.args.map(String).join(', ')})` : `${err.name}()`;
+    } catch {
+      // not one of this contract's errors
+    }
   }
   const hex = typeof data === 'string' ? data : `0x${Buffer.from(data).toString('hex')}`;
   const coder = AbiCoder.defaultAbiCoder();
