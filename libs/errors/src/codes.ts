@@ -67,6 +67,7 @@ export enum PoolErrorCode {
   PoolFull = 'POOL_FULL',
   BlockedSender = 'POOL_BLOCKED_SENDER',
   OutOfCounters = 'POOL_OUT_OF_COUNTERS',
+  SenderNotEoa = 'POOL_SENDER_NOT_EOA',
   Unavailable = 'POOL_UNAVAILABLE',
 }
 

@@ -41,6 +41,7 @@ export const wireCodes: Record<ErrorCode, WireCodes> = {
   [PoolErrorCode.PoolFull]: { jsonRpc: JsonRpcCode.SERVER_ERROR, grpc: GrpcStatus.RESOURCE_EXHAUSTED },
   [PoolErrorCode.BlockedSender]: { jsonRpc: JsonRpcCode.SERVER_ERROR, grpc: GrpcStatus.PERMISSION_DENIED },
   [PoolErrorCode.OutOfCounters]: rejected,
+  [PoolErrorCode.SenderNotEoa]: rejected,
   [PoolErrorCode.Unavailable]: unavailable,
 
   [RpcErrorCode.ParseError]: { jsonRpc: JsonRpcCode.PARSE_ERROR, grpc: GrpcStatus.INVALID_ARGUMENT },
