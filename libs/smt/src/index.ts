@@ -1,0 +1,12 @@
+export type { HashDbApi, LeafChange, ApplyStep, StepResult, WriteOptions, GenesisAccount, FlushStatus } from './api';
+export type { H4 } from '@zkseq/poseidon';
+export { h4ToBigInt, bigIntToH4, h4ToHex, hexToH4, h4Equal, isZeroH4, checkKey, checkRoot, checkValue, writeH4, readH4 } from './h4';
+export { LeafType, stateKey, keyBalance, keyNonce, keyCode, keyCodeLength, keyStorage, valueLimbs, limbsToValue, valueHash, HASH_ZERO } from './keys';
+export { hashBytecode } from '@zkseq/poseidon';
+export { KIND_LEAF, KIND_ZERO_CAP, NodeBatch, type NodeRecord, type NodeStore } from './store';
+export { NodeTable } from './node-table';
+export { MemoryNodeStore, OverlayNodeStore } from './memory-store';
+export { MemoryBackend, type HashDbBackend } from './backend';
+export { applyChanges, readLeaves, type ChangeBuffers, type TreeStats } from './tree';
+export { HashDb, genesisChanges, defaultLimits, type HashDbLimits, type HashDbStats } from './hashdb';
+export { referenceRoot } from './reference';

@@ -1,0 +1,83 @@
+import type { NodeRecord } from './store';
+
+/**
+ * Open-addressing hash table of node records in flat typed arrays (96 bytes a slot, no per-node
+ * objects), keyed by the node hash. Node hashes are Poseidon outputs, hence uniform: the low word
+ * picks the slot. Used as the in-memory store and as the LevelDB store's cache.
+ */
+export class NodeTable {
+  private keys: Uint32Array;
+  private data: Uint32Array;
+  private kinds: Uint8Array;
+  private mask: number;
+  size = 0;
+
+  constructor(capacity = 1024) {
+    let cap = 16;
+    while (cap < capacity) cap *= 2;
+    this.mask = cap - 1;
+    this.keys = new Uint32Array(cap * 8);
+    this.data = new Uint32Array(cap * 16);
+    this.kinds = new Uint8Array(cap);
+  }
+
+  get capacity(): number {
+    return this.mask + 1;
+  }
+
+  private slotOf(key: Uint32Array, ko: number): number {
+    let s = (key[ko] ^ Math.imul(key[ko + 2], 0x9e3779b1)) & this.mask;
+    for (;;) {
+      if (this.kinds[s] === 0) return ~s;
+      const b = s * 8;
+      const k = this.keys;
+      if (k[b] === key[ko] && k[b + 1] === key[ko + 1] && k[b + 2] === key[ko + 2] && k[b + 3] === key[ko + 3] &&
+        k[b + 4] === key[ko + 4] && k[b + 5] === key[ko + 5] && k[b + 6] === key[ko + 6] && k[b + 7] === key[ko + 7]) return s;
+      s = (s + 1) & this.mask;
+    }
+  }
+
+  has(key: Uint32Array, ko: number): boolean {
+    return this.slotOf(key, ko) >= 0;
+  }
+
+  /** A copy of the record, or undefined. */
+  get(key: Uint32Array, ko: number): NodeRecord | undefined {
+    const s = this.slotOf(key, ko);
+    if (s < 0) return undefined;
+    return { data: this.data.slice(s * 16, s * 16 + 16), kind: this.kinds[s] };
+  }
+
+  /** Inserts or overwrites. The caller keeps the load under its own limit (see `full`). */
+  set(key: Uint32Array, ko: number, data: Uint32Array, dof: number, kind: number): void {
+    if ((this.size + 1) * 4 > this.capacity * 3) this.resize(this.capacity * 2);
+    let s = this.slotOf(key, ko);
+    if (s < 0) {
+      s = ~s;
+      this.size++;
+      this.keys.set(key.subarray(ko, ko + 8), s * 8);
+    }
+    this.data.set(data.subarray(dof, dof + 16), s * 16);
+    this.kinds[s] = kind;
+  }
+
+  clear(): void {
+    this.kinds.fill(0);
+    this.size = 0;
+  }
+
+  /** Calls fn for every entry with views that are valid only during the call. */
+  forEach(fn: (keys: Uint32Array, ko: number, data: Uint32Array, dof: number, kind: number) => void): void {
+    for (let s = 0; s <= this.mask; s++) if (this.kinds[s] !== 0) fn(this.keys, s * 8, this.data, s * 16, this.kinds[s]);
+  }
+
+  private resize(cap: number): void {
+    const old = { keys: this.keys, data: this.data, kinds: this.kinds, cap: this.capacity };
+    this.mask = cap - 1;
+    this.keys = new Uint32Array(cap * 8);
+    this.data = new Uint32Array(cap * 16);
+    this.kinds = new Uint8Array(cap);
+    this.size = 0;
+    for (let s = 0; s < old.cap; s++) if (old.kinds[s] !== 0) this.set(old.keys, s * 8, old.data, s * 16, old.kinds[s]);
+  }
+}
