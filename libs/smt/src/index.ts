@@ -10,3 +10,4 @@ export { MemoryBackend, type HashDbBackend } from './backend';
 export { applyChanges, readLeaves, type ChangeBuffers, type TreeStats } from './tree';
 export { HashDb, genesisChanges, defaultLimits, type HashDbLimits, type HashDbStats } from './hashdb';
 export { referenceRoot } from './reference';
+export { LevelBackend, type LevelBackendOptions } from './level-backend';

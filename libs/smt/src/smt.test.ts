@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { HashDbErrorCode } from '@zkseq/errors';
 import type { H4 } from '@zkseq/poseidon';
 import { bigIntToH4, h4ToBigInt, h4ToHex, HashDb, keyBalance, keyCode, keyCodeLength, keyNonce, keyStorage, MemoryBackend, referenceRoot, valueHash } from './index';
 
@@ -52,5 +53,65 @@ describe('smt-raw.json', () => {
       ran++;
     }
     expect(ran).toBe(23);
+  });
+});
+
+describe('HashDb API', () => {
+  const k = (n: number): H4 => keyBalance('0x' + n.toString(16).padStart(40, '0'));
+
+  it('applySteps equals the same writes done one call at a time, R1 then R2 per step', async () => {
+    const db = new HashDb(new MemoryBackend());
+    const genesis = await db.apply(Z, [{ key: k(1), value: 100n }, { key: k(2), value: 5n }]);
+    const steps = [
+      { changes: [{ key: k(1), value: 90n }, { key: k(3), value: 10n }], rootSlotKey: keyStorage('0x000000000000000000000000000000005ca1ab1e', 11n) },
+      { changes: [{ key: k(2), value: 0n }] },
+      { changes: [{ key: k(4), value: 7n }], rootSlotKey: keyStorage('0x000000000000000000000000000000005ca1ab1e', 12n) },
+    ];
+    const res = await db.applySteps(genesis, steps);
+    let root = genesis;
+    for (const [i, s] of steps.entries()) {
+      root = await db.apply(root, s.changes);
+      expect(res[i].root).toEqual(root);
+      if (s.rootSlotKey) {
+        root = await db.apply(root, [{ key: s.rootSlotKey, value: h4ToBigInt(root) }]);
+        expect(res[i].rootAfterSlot).toEqual(root);
+      } else expect(res[i].rootAfterSlot).toBeUndefined();
+    }
+    expect(await db.getLeaves(root, [k(1), k(2), k(3), k(4)])).toEqual([90n, 0n, 10n, 7n]);
+    expect(await db.getLeaves(genesis, [k(1), k(2), k(3)])).toEqual([100n, 5n, 0n]); // old roots stay readable
+  });
+
+  it('persist=false computes the same roots and stores nothing', async () => {
+    const a = new HashDb(new MemoryBackend());
+    const b = new HashDb(new MemoryBackend());
+    const genesis = await a.apply(Z, [{ key: k(1), value: 1n }]);
+    await b.apply(Z, [{ key: k(1), value: 1n }]);
+    const steps = [{ changes: [{ key: k(2), value: 2n }] }, { changes: [{ key: k(1), value: 0n }] }];
+    const temp = await a.applySteps(genesis, steps, { persist: false });
+    expect(temp).toEqual(await b.applySteps(genesis, steps));
+    await expect(a.getLeaves(temp[1].root, [k(2)])).rejects.toMatchObject({ code: HashDbErrorCode.UnknownRoot });
+    const [code] = await a.setPrograms([new Uint8Array([1, 2])], { persist: false });
+    await expect(a.getProgram(code)).rejects.toMatchObject({ code: HashDbErrorCode.UnknownProgram });
+  });
+
+  it('rejects malformed input with codes and keeps working', async () => {
+    const db = new HashDb(new MemoryBackend(), { maxChanges: 10, maxKeys: 10, maxProgramBytes: 10 });
+    const bad = [0n, 0n, 0n, 0xffffffff00000001n] as H4;
+    await expect(db.getLeaves(bad, [])).rejects.toMatchObject({ code: HashDbErrorCode.InvalidRoot });
+    await expect(db.apply(Z, [{ key: bad, value: 1n }])).rejects.toMatchObject({ code: HashDbErrorCode.InvalidKey });
+    await expect(db.apply(Z, [{ key: k(1), value: 1n << 256n }])).rejects.toMatchObject({ code: HashDbErrorCode.InvalidValue });
+    await expect(db.apply(Z, [{ key: k(1), value: -1n }])).rejects.toMatchObject({ code: HashDbErrorCode.InvalidValue });
+    await expect(db.apply(k(9), [{ key: k(1), value: 1n }])).rejects.toMatchObject({ code: HashDbErrorCode.UnknownRoot });
+    await expect(db.getLeaves(Z, Array(11).fill(k(1)))).rejects.toMatchObject({ code: HashDbErrorCode.RequestTooLarge });
+    await expect(db.setPrograms([new Uint8Array(11)])).rejects.toMatchObject({ code: HashDbErrorCode.RequestTooLarge });
+    expect(await db.getLeaves(await db.apply(Z, [{ key: k(1), value: 3n }]), [k(1)])).toEqual([3n]);
+  });
+
+  it('flush ids grow and are reported stored', async () => {
+    const db = new HashDb(new MemoryBackend());
+    expect(await db.flush()).toBe(1);
+    expect(await db.flush({ wait: true })).toBe(2);
+    expect(await db.flushStatus()).toEqual({ storedFlushId: 2, pendingFlushId: 2 });
+    expect(await db.instanceId()).toMatch(/^[0-9a-f-]{36}$/);
   });
 });

@@ -1,0 +1,169 @@
+import { ClassicLevel } from 'classic-level';
+import { KIND_LEAF, KIND_ZERO_CAP, type NodeBatch, type NodeRecord } from './store';
+import type { HashDbBackend } from './backend';
+import { NodeTable } from './node-table';
+
+export type LevelBackendOptions = {
+  /** Nodes kept in memory (two generations of half this size: recently used ones survive). */
+  cacheNodes?: number;
+  /** LevelDB's own block cache, bytes. */
+  blockCacheBytes?: number;
+};
+
+const NODE = 0x6e; // 'n' + 32-byte hash -> 12 field elements, 8 bytes little-endian each
+const PROGRAM = 0x70; // 'p' + 32-byte hash -> bytecode
+const META_FLUSH_ID = Buffer.from('m:storedFlushId');
+
+/**
+ * LevelDB backend. Writes are visible at once (pending tables) and streamed to LevelDB in the
+ * background, one batch at a time; `flush(id)` waits for them and then writes the flush id with
+ * fsync, so a stored flush id covers everything written before it, even across kill -9.
+ */
+export class LevelBackend implements HashDbBackend {
+  private young: NodeTable;
+  private old: NodeTable;
+  private readonly generation: number;
+  private pending = new NodeTable(1 << 12);
+  private writing = new NodeTable(1 << 12);
+  private pendingPrograms = new Map<string, Uint8Array>();
+  private writingPrograms = new Map<string, Uint8Array>();
+  private inFlight: Promise<void> | undefined;
+  private writeError: unknown;
+
+  private constructor(
+    private readonly db: ClassicLevel<Buffer, Buffer>,
+    readonly storedFlushId: number,
+    cacheNodes: number,
+  ) {
+    this.generation = Math.max(1024, Math.floor(cacheNodes / 2));
+    this.young = new NodeTable(Math.ceil(this.generation / 0.7));
+    this.old = new NodeTable(16);
+  }
+
+  static async open(dir: string, opts: LevelBackendOptions = {}): Promise<LevelBackend> {
+    const db = new ClassicLevel<Buffer, Buffer>(dir, { keyEncoding: 'buffer', valueEncoding: 'buffer', cacheSize: opts.blockCacheBytes ?? 64 << 20 });
+    await db.open();
+    const raw = await db.get(META_FLUSH_ID);
+    return new LevelBackend(db, raw ? Number(raw.toString()) : 0, opts.cacheNodes ?? 2_000_000);
+  }
+
+  get cachedNodes(): number {
+    return this.young.size + this.old.size;
+  }
+
+  async getNodes(hashes: Uint32Array, n: number): Promise<(NodeRecord | undefined)[]> {
+    const out: (NodeRecord | undefined)[] = new Array(n);
+    const miss: number[] = [];
+    for (let i = 0; i < n; i++) {
+      let rec = this.young.get(hashes, i * 8);
+      if (!rec) {
+        rec = this.old.get(hashes, i * 8) ?? this.pending.get(hashes, i * 8) ?? this.writing.get(hashes, i * 8);
+        if (rec) this.remember(hashes, i * 8, rec.data, 0, rec.kind);
+      }
+      out[i] = rec;
+      if (!rec) miss.push(i);
+    }
+    if (miss.length === 0) return out;
+    const values = await this.db.getMany(miss.map((i) => nodeKey(hashes, i * 8)));
+    const data = new Uint32Array(16);
+    miss.forEach((i, j) => {
+      const v = values[j];
+      if (!v) return;
+      const words = new Uint32Array(v.buffer.slice(v.byteOffset, v.byteOffset + 96));
+      data.set(words.subarray(0, 16));
+      const kind = words[16] === 1 ? KIND_LEAF : KIND_ZERO_CAP;
+      out[i] = { data: data.slice(), kind };
+      this.remember(hashes, i * 8, data, 0, kind);
+    });
+    return out;
+  }
+
+  putNodes(batch: NodeBatch): void {
+    for (let i = 0; i < batch.n; i++) {
+      this.pending.set(batch.keys, i * 8, batch.data, i * 16, batch.kinds[i]);
+      this.remember(batch.keys, i * 8, batch.data, i * 16, batch.kinds[i]);
+    }
+    this.startWrite();
+  }
+
+  async getProgram(hash: string): Promise<Uint8Array | undefined> {
+    const mem = this.pendingPrograms.get(hash) ?? this.writingPrograms.get(hash);
+    if (mem) return mem;
+    return this.db.get(programKey(hash));
+  }
+
+  putProgram(hash: string, code: Uint8Array): void {
+    this.pendingPrograms.set(hash, code);
+    this.startWrite();
+  }
+
+  async flush(flushId: number): Promise<void> {
+    await this.drain();
+    await this.db.put(META_FLUSH_ID, Buffer.from(String(flushId)), { sync: true });
+  }
+
+  /** Writes what is pending (without claiming a flush id) and closes LevelDB. */
+  async close(): Promise<void> {
+    await this.drain().catch(() => undefined);
+    await this.db.close();
+  }
+
+  private async drain(): Promise<void> {
+    while (this.inFlight || this.pending.size > 0 || this.pendingPrograms.size > 0) {
+      this.startWrite();
+      await this.inFlight;
+      if (this.writeError) throw this.writeError;
+    }
+  }
+
+  // The cache: `young` takes every node seen; when it is full it becomes `old` and a hit there
+  // moves a node back to `young`, so nodes used within the last generation stay in memory.
+  private remember(key: Uint32Array, ko: number, data: Uint32Array, dof: number, kind: number): void {
+    if (this.young.size >= this.generation) {
+      const t = this.old;
+      this.old = this.young;
+      t.clear();
+      this.young = t.capacity >= this.old.capacity ? t : new NodeTable(this.old.capacity);
+    }
+    this.young.set(key, ko, data, dof, kind);
+  }
+
+  private startWrite(): void {
+    if (this.inFlight || (this.pending.size === 0 && this.pendingPrograms.size === 0)) return;
+    [this.writing, this.pending] = [this.pending, this.writing];
+    [this.writingPrograms, this.pendingPrograms] = [this.pendingPrograms, this.writingPrograms];
+    const ops: { type: 'put'; key: Buffer; value: Buffer }[] = [];
+    this.writing.forEach((keys, ko, data, dof, kind) => ops.push({ type: 'put', key: nodeKey(keys, ko), value: nodeValue(data, dof, kind) }));
+    for (const [hash, code] of this.writingPrograms) ops.push({ type: 'put', key: programKey(hash), value: Buffer.from(code) });
+    this.inFlight = this.db.batch(ops).then(
+      () => {
+        this.writing.clear();
+        this.writingPrograms.clear();
+        this.inFlight = undefined;
+        this.startWrite();
+      },
+      (err: unknown) => {
+        this.writeError = err;
+        this.inFlight = undefined;
+      },
+    );
+  }
+}
+
+function nodeKey(hashes: Uint32Array, off: number): Buffer {
+  const b = Buffer.allocUnsafe(33);
+  b[0] = NODE;
+  Buffer.from(hashes.buffer, hashes.byteOffset + off * 4, 32).copy(b, 1);
+  return b;
+}
+
+function nodeValue(data: Uint32Array, dof: number, kind: number): Buffer {
+  const words = new Uint32Array(24);
+  words.set(data.subarray(dof, dof + 16));
+  if (kind === KIND_LEAF) words[16] = 1;
+  return Buffer.from(words.buffer);
+}
+
+function programKey(hashHex: string): Buffer {
+  return Buffer.concat([Buffer.from([PROGRAM]), Buffer.from(hashHex.slice(2), 'hex')]);
+}
