@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync, mkdtempSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { poseidon, type H4 } from '@zkseq/poseidon';
-import { bigIntToH4, h4Equal, h4ToBigInt, h4ToHex, hexToH4, HashDb, LevelBackend, MemoryBackend, referenceRoot, type GenesisAccount } from './index';
+import { bigIntToH4, keyCode, keyNonce, h4Equal, h4ToBigInt, h4ToHex, hexToH4, HashDb, LevelBackend, MemoryBackend, referenceRoot, type GenesisAccount } from './index';
 
 const shared = join(__dirname, '../../../../shared/vectors');
 const load = <T>(p: string): T => JSON.parse(readFileSync(join(shared, p), 'utf8')) as T;
@@ -47,7 +47,6 @@ describe('genesis vectors', () => {
       await db.close();
       db = new HashDb(await LevelBackend.open(dir));
       const withCode = g.genesis.find((a) => (a.bytecode ?? '').length > 2)!;
-      const { keyCode, keyNonce } = await import('./keys');
       const [codeHash, nonce] = await db.getLeaves(root, [keyCode(withCode.address), keyNonce(withCode.address)]);
       expect(nonce).toBe(BigInt(withCode.nonce));
       expect(Buffer.from(await db.getProgram(bigIntToH4(codeHash))).toString('hex')).toBe(withCode.bytecode!.replace(/^0x/, '').toLowerCase());
