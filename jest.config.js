@@ -4,7 +4,9 @@ const transform = {
   '^.+\\.(t|j)s$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
 };
 const moduleNameMapper = { '^@zkseq/([^/]+)$': '<rootDir>/libs/$1/src/index.ts' };
-const common = { transform, moduleNameMapper, testEnvironment: 'node', rootDir: __dirname };
+// Some dependencies (@noble v2, pulled in by @ethereumjs v10) ship ESM only: let swc turn them into CommonJS.
+const transformIgnorePatterns = ['/node_modules/(?!(\\.pnpm/[^/]+/node_modules/)?(@noble|@ethereumjs|ethereum-cryptography|@scure)/)'];
+const common = { transform, transformIgnorePatterns, moduleNameMapper, testEnvironment: 'node', rootDir: __dirname };
 
 module.exports = {
   projects: [

@@ -1,0 +1,258 @@
+import type { Common } from '@ethereumjs/common';
+import { getOpcodesForHF, type EVMOpts, type PrecompileInput } from '@ethereumjs/evm';
+
+export type CustomOpcode = NonNullable<EVMOpts['customOpcodes']>[number];
+import { Address, bigIntToBytes, createAddressFromString, setLengthLeft } from '@ethereumjs/util';
+import { SECP256K1_N, type BatchTx } from '@zkseq/batch';
+import { RomError } from './constants';
+import model from './zk-counters.json';
+
+/** The ZK counters of zkevm-executor.md 7.1 (fork 5/6 has no sha256 counter). */
+export type CounterSet = { steps: number; keccakF: number; poseidonG: number; paddingPG: number; memAlign: number; arith: number; binary: number };
+export const COUNTER_NAMES = ['steps', 'keccakF', 'poseidonG', 'paddingPG', 'memAlign', 'arith', 'binary'] as const;
+
+/** What the fork-6 ROM enforces (after its own safety margins). */
+export const ROM_LIMITS: CounterSet = { ...model.limits.fork5_6.rom };
+/** The zkevm-node sequencer defaults (about 95 % of the ROM limits). */
+export const NODE_LIMITS: CounterSet = {
+  steps: model.limits.fork5_6.nodeSequencerDefaults.steps,
+  keccakF: model.limits.fork5_6.nodeSequencerDefaults.keccakF,
+  poseidonG: model.limits.fork5_6.nodeSequencerDefaults.poseidonG,
+  paddingPG: model.limits.fork5_6.nodeSequencerDefaults.paddingPG,
+  memAlign: model.limits.fork5_6.nodeSequencerDefaults.memAlign,
+  arith: model.limits.fork5_6.nodeSequencerDefaults.arith,
+  binary: model.limits.fork5_6.nodeSequencerDefaults.binary,
+};
+
+const OOC: Record<keyof CounterSet, RomError> = {
+  steps: RomError.OutOfCountersStep,
+  keccakF: RomError.OutOfCountersKeccak,
+  poseidonG: RomError.OutOfCountersPoseidon,
+  paddingPG: RomError.OutOfCountersPadding,
+  memAlign: RomError.OutOfCountersMem,
+  arith: RomError.OutOfCountersArith,
+  binary: RomError.OutOfCountersBinary,
+};
+
+export function zeroCounters(): CounterSet {
+  return { steps: 0, keccakF: 0, poseidonG: 0, paddingPG: 0, memAlign: 0, arith: 0, binary: 0 };
+}
+
+export function addCounters(into: CounterSet, c: Readonly<CounterSet>): void {
+  into.steps += c.steps;
+  into.keccakF += c.keccakF;
+  into.poseidonG += c.poseidonG;
+  into.paddingPG += c.paddingPG;
+  into.memAlign += c.memAlign;
+  into.arith += c.arith;
+  into.binary += c.binary;
+}
+
+/** The out-of-counters error for the first counter of `used` above `limits`, or null. */
+export function exceeded(used: Readonly<CounterSet>, limits: Readonly<CounterSet>): RomError | null {
+  for (const n of COUNTER_NAMES) if (used[n] > limits[n]) return OOC[n];
+  return null;
+}
+
+// ---- the virtual counter model (zk-counters.json 'vcm'), compiled once -------------------------
+
+type Formula = (vars: Record<string, unknown>) => CounterSet;
+type Spec = Record<string, number | string>;
+
+/**
+ * Each counter of an entry is a number or a JavaScript expression over the entry's inputs, MCP,
+ * MCPL and `ec`; compiled to one function per entry so evaluation is a plain call.
+ */
+function compile(spec: Spec, inputs: string[]): Formula {
+  const names = [...new Set([...inputs, 'MCP', 'MCPL', 'ec'])];
+  const body = COUNTER_NAMES.map((n) => `${n}: (${spec[n] ?? 0})`).join(', ');
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  const fn = new Function(...names, `const floor = Math.floor, ceil = Math.ceil; return { ${body} };`) as (...a: unknown[]) => CounterSet;
+  return (vars) => fn(...names.map((n) => vars[n]));
+}
+
+type OpcodeModel = { counters: Spec; countersInCreateContext?: Spec; countersInDeployTxContext?: Spec; inputs?: Record<string, string>; plus?: string };
+const vcm = model.vcm as unknown as {
+  opcodes: Record<string, OpcodeModel>;
+  operations: Record<string, { counters: Spec; inputs?: Record<string, string> }>;
+  createContextExtraPerOpcode: Spec;
+  ecrecoverPaths: Record<'fail' | 'noRoot' | 'root', Spec>;
+};
+
+type CompiledOp = { normal: Formula; create: Formula; deploy: Formula; dynamic: boolean; plus?: string };
+const ops = new Map<number, CompiledOp>();
+const EXTRA = compile(vcm.createContextExtraPerOpcode, []);
+for (const [hex, m] of Object.entries(vcm.opcodes)) {
+  const inputs = Object.keys(m.inputs ?? {});
+  const normal = compile(m.counters, inputs);
+  const withExtra = (f: Formula): Formula => (v) => {
+    const c = f(v);
+    addCounters(c, EXTRA({}));
+    return c;
+  };
+  ops.set(Number(hex), {
+    normal,
+    create: m.countersInCreateContext ? compile(m.countersInCreateContext, inputs) : withExtra(normal),
+    deploy: m.countersInDeployTxContext ? compile(m.countersInDeployTxContext, inputs) : withExtra(normal),
+    dynamic: inputs.length > 0 || Object.values(m.counters).some((x) => typeof x === 'string'),
+    plus: m.plus?.split(' ')[0],
+  });
+}
+const operations = new Map<string, Formula>(Object.entries(vcm.operations).filter(([, o]) => o.counters).map(([k, o]) => [k, compile(o.counters, Object.keys(o.inputs ?? {}))]));
+
+function ecPath(name: 'fail' | 'noRoot' | 'root') {
+  const p = vcm.ecrecoverPaths[name] as Record<string, number>;
+  return { steps: p.steps ?? 0, arith: p.arith ?? 0, binary: p.binary ?? 0, keccaks: p.keccakF ?? 0 };
+}
+
+function byteLen(v: bigint): number {
+  let n = 0;
+  while (v > 0n) {
+    v >>= 8n;
+    n++;
+  }
+  return n;
+}
+
+/** Counters of one request: the running total of the current tx and per-tx flags. */
+export class CounterTracker {
+  readonly mcp: number;
+  tx = zeroCounters();
+  hasGasprice = false;
+  hasBalance = false;
+  /** True while executing a contract-creation transaction's init code (deploy context). */
+  deployTx = false;
+
+  constructor(mcp = 32) {
+    this.mcp = mcp;
+  }
+
+  beginTx(deploy: boolean): void {
+    this.tx = zeroCounters();
+    this.hasGasprice = false;
+    this.hasBalance = false;
+    this.deployTx = deploy;
+  }
+
+  op(name: string, vars: Record<string, unknown> = {}): CounterSet {
+    const c = operations.get(name)!({ ...vars, MCP: this.mcp, MCPL: 23 });
+    addCounters(this.tx, c);
+    return c;
+  }
+
+  batch(length: number): CounterSet {
+    return operations.get('batch')!({ L: length, MCP: this.mcp, MCPL: 23 });
+  }
+
+  /** rlpParsing of one tx (counted at parse time, before any execution). */
+  rlpParsing(tx: BatchTx): CounterSet {
+    const valid = tx.v === 27 || tx.v === 28 ? (tx.r > 0n && tx.r < SECP256K1_N && tx.s > 0n && tx.s <= SECP256K1_N / 2n) : false;
+    return operations.get('rlpParsing')!({
+      R: tx.encoded.length,
+      d: tx.data.length,
+      gp: byteLen(tx.gasPrice),
+      gl: byteLen(tx.gasLimit),
+      v: byteLen(tx.value),
+      c: tx.chainId === null ? 0 : byteLen(tx.chainId),
+      nn: byteLen(tx.nonce),
+      ec: ecPath(valid ? 'root' : 'fail'),
+      MCP: this.mcp,
+      MCPL: 23,
+    });
+  }
+
+  /** Per-opcode cost with the inputs read from the stack before the handler runs. */
+  async opcode(op: number, runState: OpRunState): Promise<void> {
+    const m = ops.get(op);
+    if (m === undefined) return;
+    const env = runState.env;
+    const f = env.depth === 0 && this.deployTx ? m.deploy : env.isCreate ? m.create : m.normal;
+    const vars: Record<string, unknown> = { MCP: this.mcp, MCPL: 23 };
+    if (m.dynamic) await this.inputs(op, runState, vars);
+    addCounters(this.tx, f(vars));
+    if (op === 0x3a) this.hasGasprice = true;
+    else if (op === 0x31 || op === 0x47) this.hasBalance = true;
+    if (m.plus !== undefined) {
+      const s = runState.stack;
+      if (m.plus === 'processContractCall.call') {
+        const addr = toAddress(s.peek(2)[1]);
+        this.op('processContractCall.call', { bl: await runState.stateManager.getCodeSize(addr) });
+      } else {
+        this.op(m.plus, { bl: Number(s.peek(3)[2]) });
+      }
+    }
+  }
+
+  private async inputs(op: number, runState: OpRunState, v: Record<string, unknown>): Promise<void> {
+    const s = runState.stack;
+    const num = (x: bigint) => (x > 0xffffffffn ? 0xffffffff : Number(x));
+    if (op === 0x0a) v.e = Math.max(1, byteLen(s.peek(2)[1]));
+    else if (op === 0x20 || op === 0xf3 || op === 0xfd || (op >= 0xa0 && op <= 0xa4)) v.n = num(s.peek(2)[1]);
+    else if (op === 0x37 || op === 0x39 || op === 0x3e) v.n = num(s.peek(3)[2]);
+    else if (op === 0x3c) {
+      const [addr, , , size] = s.peek(4);
+      v.n = num(size);
+      v.codeLen = await runState.stateManager.getCodeSize(toAddress(addr));
+    } else if (op === 0xf0 || op === 0xf5) {
+      v.inLength = num(s.peek(3)[2]);
+      const acc = await runState.stateManager.getAccount(runState.interpreter.getAddress());
+      v.nonceBytes = byteLen((acc?.nonce ?? 0n) + 1n);
+    } else if (op === 0xf1 || op === 0xf2) {
+      const a = s.peek(7);
+      v.inLength = num(a[4]);
+      v.outLength = num(a[6]);
+    } else if (op === 0xf4 || op === 0xfa) {
+      const a = s.peek(6);
+      v.inLength = num(a[3]);
+      v.outLength = num(a[5]);
+    }
+  }
+
+  /** ecrecover (0x01) and identity (0x04) precompile costs. */
+  precompile(address: number, input: PrecompileInput): void {
+    if (address === 1) {
+      const d = input.data;
+      const word = (i: number) => BigInt(`0x${Buffer.from(setLengthLeft(d.subarray(i * 32, i * 32 + 32), 32)).toString('hex') || '0'}`);
+      const v = word(1);
+      const r = word(2);
+      const sv = word(3);
+      const ok = (v === 27n || v === 28n) && r > 0n && r < SECP256K1_N && sv > 0n && sv < SECP256K1_N;
+      this.op('precompile.ecrecover', { ec: ecPath(ok ? 'root' : 'fail') });
+    } else if (address === 4) {
+      this.op('precompile.identity', { cl: input.data.length, rl: 0 });
+    }
+  }
+}
+
+type OpRunState = Parameters<Extract<CustomOpcode, { logicFunction: unknown }>['logicFunction']>[0];
+
+function toAddress(v: bigint): Address {
+  return new Address(setLengthLeft(bigIntToBytes(v & ((1n << 160n) - 1n)), 20));
+}
+
+/**
+ * Wraps every opcode so that its counters are added when it actually executes (after its gas
+ * was charged, as the VCM counts). Replaces entries of `base` (the fork-6 overrides) too.
+ */
+export function countingOpcodes(base: CustomOpcode[], common: Common, tracker: () => CounterTracker | undefined): CustomOpcode[] {
+  const table = getOpcodesForHF(common, base);
+  const out: CustomOpcode[] = [];
+  for (const [code, info] of table.opcodes) {
+    if (info.isInvalid) continue;
+    const handler = table.handlers.get(code);
+    if (!handler) continue;
+    const gasFunction = table.dynamicGasHandlers.get(code);
+    out.push({
+      opcode: code,
+      opcodeName: info.name,
+      baseFee: info.fee,
+      ...(info.dynamicGas && gasFunction ? { gasFunction } : {}),
+      logicFunction: async (runState, c) => {
+        const t = tracker();
+        if (t !== undefined) await t.opcode(code, runState);
+        return handler(runState, c);
+      },
+    });
+  }
+  return out;
+}
