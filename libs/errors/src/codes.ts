@@ -84,7 +84,9 @@ export enum RpcErrorCode {
   BlockRangeTooLarge = 'RPC_BLOCK_RANGE_TOO_LARGE',
   ExecutionReverted = 'RPC_EXECUTION_REVERTED',
   ExecutionTimeout = 'RPC_EXECUTION_TIMEOUT',
+  ExecutionFailed = 'RPC_EXECUTION_FAILED',
   FilterNotFound = 'RPC_FILTER_NOT_FOUND',
+  BlockNotFound = 'RPC_BLOCK_NOT_FOUND',
   Unavailable = 'RPC_UNAVAILABLE',
 }
 

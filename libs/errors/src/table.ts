@@ -55,7 +55,9 @@ export const wireCodes: Record<ErrorCode, WireCodes> = {
   [RpcErrorCode.BlockRangeTooLarge]: { jsonRpc: JsonRpcCode.LIMIT_EXCEEDED, grpc: GrpcStatus.INVALID_ARGUMENT },
   [RpcErrorCode.ExecutionReverted]: { jsonRpc: JsonRpcCode.EXECUTION_REVERTED, grpc: GrpcStatus.ABORTED },
   [RpcErrorCode.ExecutionTimeout]: { jsonRpc: JsonRpcCode.SERVER_ERROR, grpc: GrpcStatus.DEADLINE_EXCEEDED },
+  [RpcErrorCode.ExecutionFailed]: { jsonRpc: JsonRpcCode.SERVER_ERROR, grpc: GrpcStatus.FAILED_PRECONDITION },
   [RpcErrorCode.FilterNotFound]: { jsonRpc: JsonRpcCode.SERVER_ERROR, grpc: GrpcStatus.NOT_FOUND },
+  [RpcErrorCode.BlockNotFound]: { jsonRpc: JsonRpcCode.SERVER_ERROR, grpc: GrpcStatus.NOT_FOUND },
   [RpcErrorCode.Unavailable]: unavailable,
 
   [L1TxErrorCode.InsufficientFunds]: rejected,
