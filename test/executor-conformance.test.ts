@@ -50,3 +50,59 @@ describe('fork-6 executor inputs', () => {
     });
   }
 });
+
+describe('state-transition expectedNewLeafs', () => {
+  const counts: Record<string, { passed: number; total: number }> = {};
+  afterAll(() => printCounts('state-transition cases whose expectedNewLeafs match, per folder:', counts));
+  for (const folder of ['no-data', 'calldata', 'e2e']) {
+    it(folder, async () => {
+      let passed = 0;
+      let total = 0;
+      const failures: string[] = [];
+      const inputs = new Map(executorInputs(folder).map((x) => [x.name, x.input]));
+      for (const file of stateTransitionFiles(folder)) {
+        for (let i = 0; i < file.cases.length; i++) {
+          const c = file.cases[i];
+          const name = folder === 'e2e' ? 'e2e_0' : `${file.name}_${i}`;
+          const input = inputs.get(name);
+          if (!input) throw new Error(`no executor input ${name}`);
+          total++;
+          const { hashdb, res } = await run(name, input as unknown as ExecutorInputJson, folder);
+          expect(h4ToHex(res.newStateRoot)).toBe(c.expectedNewRoot.toLowerCase());
+          for (const [address, leaf] of Object.entries(c.expectedNewLeafs)) {
+            const a = address.toLowerCase();
+            const storage = Object.entries(leaf.storage ?? {});
+            const keys = [keyBalance(a), keyNonce(a), keyCode(a), keyCodeLength(a), ...storage.map(([slot]) => keyStorage(a, BigInt(slot)))];
+            const v = await hashdb.getLeaves(res.newStateRoot, keys);
+            const got = { balance: v[0], nonce: v[1], code: v[2], length: v[3], storage: v.slice(4) };
+            const want = {
+              balance: BigInt(leaf.balance),
+              nonce: BigInt(leaf.nonce),
+              code: leaf.hashBytecode === undefined ? got.code : BigInt(leaf.hashBytecode),
+              length: leaf.bytecodeLength === undefined ? got.length : BigInt(leaf.bytecodeLength),
+              storage: storage.map(([, value]) => BigInt(value)),
+            };
+            if (JSON.stringify(got, (_, x) => (typeof x === 'bigint' ? x.toString() : x)) !== JSON.stringify(want, (_, x) => (typeof x === 'bigint' ? x.toString() : x))) {
+              failures.push(`${name} ${a}`);
+            }
+          }
+          passed++;
+        }
+      }
+      counts[folder] = { passed: passed - new Set(failures.map((f) => f.split(' ')[0])).size, total };
+      expect(failures).toEqual([]);
+      expect(total).toBe({ 'no-data': 23, calldata: 76, e2e: 1 }[folder]);
+    });
+  }
+});
+
+describe('executor inputs also match their state-transition old roots', () => {
+  it('every calldata input root equals the genesis expectedOldRoot', () => {
+    for (const file of stateTransitionFiles('calldata')) {
+      file.cases.forEach((c, i) => {
+        const input = executorInputs('calldata').find((x) => x.name === `${file.name}_${i}`)!;
+        expect(hexToH4(input.input.oldStateRoot)).toEqual(hexToH4(c.expectedOldRoot));
+      });
+    }
+  });
+});
