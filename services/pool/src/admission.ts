@@ -4,7 +4,7 @@ import type { AccountStateReader } from './account-state';
 import { checkStateless, type CheckedTx, type StatelessRules } from './validate';
 
 /** Optional pre-execution: throws a CodedError (e.g. OutOfCounters) when the tx could never fit a batch. */
-export type PreExecutor = (tx: CheckedTx, root: Hex) => Promise<void>;
+export type PreExecutor = (tx: CheckedTx, root: Hex, accountNonce: bigint) => Promise<void>;
 
 export type AdmissionDeps = {
   pool: PoolDb;
@@ -49,7 +49,7 @@ export async function admit(rawHex: string, deps: AdmissionDeps): Promise<Admitt
       { address: tx.from, balance: account.balance.toString(), cost: tx.cost.toString(), overshot: (tx.cost - account.balance).toString() },
     );
   }
-  if (deps.preExecute) await deps.preExecute(tx, root);
+  if (deps.preExecute) await deps.preExecute(tx, root, account.nonce);
   const { cost: _cost, ...record } = tx;
   const res = await deps.pool.add({ ...record, receivedAt: (deps.now ?? Date.now)() }, Number(account.nonce));
   if (!res.ok) throw rejectionError(res.rejection, tx);

@@ -18,7 +18,7 @@ export const poolConfigSchema = z.object({
   POOL_REDIS_PREFIX: env.string('pool:'),
   STATE_REDIS_URL: env.string('redis://127.0.0.1:6379'),
   STATE_REDIS_PREFIX: env.string('state:'),
-  HASHDB_ADDR: env.string('127.0.0.1:50061'),
+  HASHDB_URL: env.string('127.0.0.1:50061'),
   HASHDB_TIMEOUT_MS: env.int(5_000, 1),
   POOL_MIN_GAS_PRICE: env.bigint(1_000_000_000n),
   POOL_MAX_TX_BYTES: env.int(100_132, 1),
@@ -36,7 +36,7 @@ export const poolConfigSchema = z.object({
   POOL_MAX_IN_FLIGHT: env.int(4_096, 1),
   POOL_ACCOUNT_CACHE_SIZE: env.int(100_000, 1),
   POOL_PRE_EXECUTE: env.bool(false),
-  EXECUTOR_ADDR: env.string('127.0.0.1:50071'),
+  EXECUTOR_URL: env.string('127.0.0.1:50071'),
   EXECUTOR_TIMEOUT_MS: env.int(10_000, 1),
 });
 
