@@ -11,3 +11,4 @@ export { applyChanges, readLeaves, type ChangeBuffers, type TreeStats } from './
 export { HashDb, genesisChanges, defaultLimits, type HashDbLimits, type HashDbStats } from './hashdb';
 export { referenceRoot } from './reference';
 export { LevelBackend, type LevelBackendOptions } from './level-backend';
+export { openBenchTree, benchTreeKeys, randomKey, prng } from './bench-tree';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HashDbErrorCode } from '@zkseq/errors';
 import type { H4 } from '@zkseq/poseidon';
-import { bigIntToH4, h4ToBigInt, h4ToHex, HashDb, keyBalance, keyCode, keyCodeLength, keyNonce, keyStorage, MemoryBackend, referenceRoot, valueHash } from './index';
+import { prng, randomKey, bigIntToH4, h4ToBigInt, h4ToHex, HashDb, keyBalance, keyCode, keyCodeLength, keyNonce, keyStorage, MemoryBackend, referenceRoot, valueHash } from './index';
 
 const vectors = join(__dirname, '../../../../shared/vectors/fork6/merkle-tree');
 const load = <T>(p: string): T => JSON.parse(readFileSync(join(vectors, p), 'utf8')) as T;
@@ -113,5 +113,17 @@ describe('HashDb API', () => {
     expect(await db.flush({ wait: true })).toBe(2);
     expect(await db.flushStatus()).toEqual({ storedFlushId: 2, pendingFlushId: 2 });
     expect(await db.instanceId()).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('large change sets', () => {
+  it('3,000 changes in one batch (buffers grow), then half of them deleted, match the reference', async () => {
+    const next = prng(7);
+    const db = new HashDb(new MemoryBackend());
+    const changes = Array.from({ length: 3000 }, () => ({ key: randomKey(next), value: BigInt(next()) + 1n }));
+    const root = await db.apply(Z, changes);
+    expect(root).toEqual(referenceRoot(changes));
+    const deletes = changes.filter((_, i) => i % 2).map((c) => ({ key: c.key, value: 0n }));
+    expect(await db.apply(root, deletes)).toEqual(referenceRoot(changes.filter((_, i) => i % 2 === 0)));
   });
 });

@@ -138,7 +138,8 @@ export async function applyChanges(
       zero[e] = 1;
       anyZero = true;
     } else {
-      jobs.states.set(changes.values.subarray(i * 16, i * 16 + 16), jobs.push());
+      const off = jobs.push(); // may replace jobs.states
+      jobs.states.set(changes.values.subarray(i * 16, i * 16 + 16), off);
       hashed.push(e);
     }
   }
