@@ -89,7 +89,8 @@ export class BatchExecutor {
     if (input.batchL2Data.length > this.maxBatchBytes) throw new CodedError(ExecutorErrorCode.BatchDataTooBig, `batch data of ${input.batchL2Data.length} bytes exceeds ${this.maxBatchBytes}`);
     if (input.chainId <= 0n || input.chainId >= 1n << 32n) throw new CodedError(ExecutorErrorCode.InvalidRequest, 'chain id must be in [1, 2^32)');
     const chainId = Number(input.chainId);
-    const e = await this.engine(chainId, true);
+    // no_counters without candidate limits: counters are neither computed nor enforced (eth_call speed).
+    const e = await this.engine(chainId, !input.noCounters || input.remaining !== undefined);
     try {
       return await new BatchRun(this.db, e, input, this.limits, this.mcp).run();
     } finally {
@@ -159,8 +160,7 @@ class BatchRun {
     const inp = this.input;
     const bh = batchHashData(inp.batchL2Data);
     const newAcc = accInputHash(inp.oldAccInputHash, bh, inp.globalExitRoot, inp.timestamp, hexBytes(inp.coinbase));
-    const counting = !inp.noCounters || inp.remaining !== undefined;
-    const batchCounters = this.tracker.batch(inp.batchL2Data.length);
+    const batchCounters = this.e.counting ? this.tracker.batch(inp.batchL2Data.length) : zeroCounters();
     const decoded = decodeBatchL2Data(inp.batchL2Data);
     const senders = decoded.ok ? decoded.txs.map((tx) => (inp.from !== undefined ? inp.from.toLowerCase() : addrHex(recoverSender(tx)))) : [];
 
@@ -205,7 +205,7 @@ class BatchRun {
       romError = RomError.InvalidRlp;
     } else {
       // Parsing happens for every tx before any executes.
-      const parsing = decoded.txs.map((tx) => this.tracker.rlpParsing(tx));
+      const parsing = decoded.txs.map((tx) => (this.e.counting ? this.tracker.rlpParsing(tx) : zeroCounters()));
       if (!remaining) for (const p of parsing) addCounters(totals, p);
       let usedBytes = 0;
       for (let i = 0; i < decoded.txs.length; i++) {
@@ -214,6 +214,7 @@ class BatchRun {
         const stepsBefore = this.steps.length;
         const txCountBefore = this.txCount;
         const res = await this.processTx(tx, senders[i]);
+        const processing = { ...res.counters };
         addCounters(res.counters, parsing[i]);
         if (remaining) {
           // Candidate mode: keep the tx only if it fits what the batch has left.
@@ -238,8 +239,8 @@ class BatchRun {
           Object.assign(totals, c);
           usedBytes += tx.encoded.length;
         } else {
-          addCounters(totals, res.counters);
-          const ooc = counting && !inp.noCounters ? exceeded(totals, this.limits) : null;
+          addCounters(totals, processing); // parsing was counted for every tx up front
+          const ooc = this.e.counting && !inp.noCounters ? exceeded(totals, this.limits) : null;
           if (ooc !== null) {
             // ROM: the whole batch goes back to its post-GER root; no further tx runs.
             res.error = ooc;
@@ -407,8 +408,10 @@ class BatchRun {
     const cb = await this.ov.get(ck.balance);
     this.ov.set(ck.balance, cb + gasUsed * egp);
 
-    if (isCreate) this.tracker.op('processTx.deploy', { bl: ex.exceptionError ? 0 : ex.returnValue.length });
-    else this.tracker.op('processTx.call', { bl: to ? await sm.getCodeSize(to) : 0 });
+    if (this.e.counting) {
+      if (isCreate) this.tracker.op('processTx.deploy', { bl: ex.exceptionError ? 0 : ex.returnValue.length });
+      else this.tracker.op('processTx.call', { bl: to ? await sm.getCodeSize(to) : 0 });
+    }
     res.hasGaspriceOpcode = this.tracker.hasGasprice;
     res.hasBalanceOpcode = this.tracker.hasBalance;
 
