@@ -1,26 +1,15 @@
 import { readUint } from './bytes';
+import type { BatchSignature, TxFields } from './tx';
 
-/** One transaction of a fork-6 batch, as the ROM parses it. */
-export type BatchTx = {
-  nonce: bigint;
-  gasPrice: bigint;
-  gasLimit: bigint;
-  /** 20-byte destination; null for contract creation. */
-  to: Uint8Array | null;
-  value: bigint;
-  data: Uint8Array;
-  /** null for a pre-EIP-155 (6-item) transaction. */
-  chainId: bigint | null;
-  r: bigint;
-  s: bigint;
-  /** 27 or 28 when valid; any byte value as read. */
-  v: number;
-  effectivePercentage: number;
-  /** The RLP list that was signed (its keccak is the signing hash). */
-  signingPayload: Uint8Array;
-  /** The whole entry in batchL2Data: payload ‖ r ‖ s ‖ v ‖ effectivePercentage. */
-  encoded: Uint8Array;
-};
+/** One transaction of a fork-6 batch, as the ROM parses it (`v` is any byte value as read). */
+export type BatchTx = TxFields &
+  BatchSignature & {
+    effectivePercentage: number;
+    /** The RLP list that was signed (its keccak is the signing hash). */
+    signingPayload: Uint8Array;
+    /** The whole entry in batchL2Data: payload ‖ r ‖ s ‖ v ‖ effectivePercentage. */
+    encoded: Uint8Array;
+  };
 
 export type DecodeResult =
   | { ok: true; txs: BatchTx[] }
@@ -33,7 +22,8 @@ const MIN_VALUE_SHORT = 0x80;
 const MIN_BYTES_LONG = 56;
 const SIG_AND_EP_BYTES = 32 + 32 + 1 + 1;
 
-function byteLength(v: bigint): number {
+/** Bytes of the minimal big-endian form of `v` (0 for 0). */
+export function byteLength(v: bigint): number {
   let n = 0;
   while (v > 0n) {
     v >>= 8n;

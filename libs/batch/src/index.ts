@@ -1,7 +1,7 @@
 export { bytesEqual, concatBytes, fromHex, readUint, toHex, uintToBytes, uintToFixed } from './bytes';
 export { keccak256 } from './keccak';
 export { rlpDecode, rlpEncode, type RlpItem } from './rlp';
-export { decodeBatchL2Data, type BatchTx, type DecodeResult } from './decode';
+export { byteLength, decodeBatchL2Data, type BatchTx, type DecodeResult } from './decode';
 export {
   batchTxToEthRawTx,
   decodeEthRawTx,

@@ -3,7 +3,7 @@ import { getOpcodesForHF, type EVMOpts, type PrecompileInput } from '@ethereumjs
 
 export type CustomOpcode = NonNullable<EVMOpts['customOpcodes']>[number];
 import { Address, bigIntToBytes, createAddressFromString, setLengthLeft } from '@ethereumjs/util';
-import { SECP256K1_N, type BatchTx } from '@zkseq/batch';
+import { byteLength, SECP256K1_N, type BatchTx } from '@zkseq/batch';
 import { RomError } from './constants';
 import model from './zk-counters.json';
 
@@ -105,15 +105,6 @@ function ecPath(name: 'fail' | 'noRoot' | 'root') {
   return { steps: p.steps ?? 0, arith: p.arith ?? 0, binary: p.binary ?? 0, keccaks: p.keccakF ?? 0 };
 }
 
-function byteLen(v: bigint): number {
-  let n = 0;
-  while (v > 0n) {
-    v >>= 8n;
-    n++;
-  }
-  return n;
-}
-
 /** Counters of one request: the running total of the current tx and per-tx flags. */
 export class CounterTracker {
   readonly mcp: number;
@@ -150,11 +141,11 @@ export class CounterTracker {
     return operations.get('rlpParsing')!({
       R: tx.encoded.length,
       d: tx.data.length,
-      gp: byteLen(tx.gasPrice),
-      gl: byteLen(tx.gasLimit),
-      v: byteLen(tx.value),
-      c: tx.chainId === null ? 0 : byteLen(tx.chainId),
-      nn: byteLen(tx.nonce),
+      gp: byteLength(tx.gasPrice),
+      gl: byteLength(tx.gasLimit),
+      v: byteLength(tx.value),
+      c: tx.chainId === null ? 0 : byteLength(tx.chainId),
+      nn: byteLength(tx.nonce),
       ec: ecPath(valid ? 'root' : 'fail'),
       MCP: this.mcp,
       MCPL: 23,
@@ -186,7 +177,7 @@ export class CounterTracker {
   private async inputs(op: number, runState: OpRunState, v: Record<string, unknown>): Promise<void> {
     const s = runState.stack;
     const num = (x: bigint) => (x > 0xffffffffn ? 0xffffffff : Number(x));
-    if (op === 0x0a) v.e = Math.max(1, byteLen(s.peek(2)[1]));
+    if (op === 0x0a) v.e = Math.max(1, byteLength(s.peek(2)[1]));
     else if (op === 0x20 || op === 0xf3 || op === 0xfd || (op >= 0xa0 && op <= 0xa4)) v.n = num(s.peek(2)[1]);
     else if (op === 0x37 || op === 0x39 || op === 0x3e) v.n = num(s.peek(3)[2]);
     else if (op === 0x3c) {
@@ -196,7 +187,7 @@ export class CounterTracker {
     } else if (op === 0xf0 || op === 0xf5) {
       v.inLength = num(s.peek(3)[2]);
       const acc = await runState.stateManager.getAccount(runState.interpreter.getAddress());
-      v.nonceBytes = byteLen((acc?.nonce ?? 0n) + 1n);
+      v.nonceBytes = byteLength((acc?.nonce ?? 0n) + 1n);
     } else if (op === 0xf1 || op === 0xf2) {
       const a = s.peek(7);
       v.inLength = num(a[4]);
