@@ -162,7 +162,7 @@ async function overGrpc(): Promise<void> {
 async function main(): Promise<void> {
   note('executor: ETH transfers, 300-tx batches, in-process hashdb');
   await transfers();
-  note('executor: ERC-20 transfers, 300-tx batches, in-process hashdb');
+  note(`executor: ERC-20 transfers, ${ERC20_TXS}-tx batches, in-process hashdb`);
   const withCounters = await erc20(false);
   report('executor.erc20_per_s', withCounters, 'tx/s');
   const without = await erc20(true);
