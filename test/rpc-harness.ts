@@ -110,7 +110,7 @@ export class Stack {
       this.executorProc = await startService('executor', { HASHDB_URL: this.hashdbProc.grpcAddress, EXECUTOR_GRPC_PORT: '0' }, 'executor listening');
       this.executor = new ExecutorClient({ address: `127.0.0.1:${this.executorProc.info.port as number}` });
     }
-    const executorEnv = this.executorProc ? { EXECUTOR_URL: `127.0.0.1:${this.executorProc.info.port as number}` } : { EXECUTOR_URL: '' };
+    const executorEnv = this.executorProc ? { EXECUTOR_URL: `127.0.0.1:${this.executorProc.info.port as number}` } : { RPC_EXECUTOR_ENABLED: 'false' };
     const pools = opts.pool === true ? 1 : opts.pool || 0;
     for (let i = 0; i < pools; i++) this.pools.push(await startService('pool', { ...common, ...executorEnv, ...opts.poolEnv }, 'pool accepting submissions'));
     if (opts.rpc) {

@@ -17,8 +17,9 @@ export const rpcConfigSchema = z.object({
   RPC_FILTER_TTL_SEC: env.int(300, 1),
   HASHDB_URL: env.string('127.0.0.1:50061'),
   HASHDB_TIMEOUT_MS: env.int(5_000, 1),
-  /** Empty: eth_call / eth_estimateGas answer "no executor configured". */
-  EXECUTOR_URL: z.string().default('127.0.0.1:50071'),
+  EXECUTOR_URL: env.string('127.0.0.1:50071'),
+  /** false: no executor; eth_call / eth_estimateGas answer "no executor configured". */
+  RPC_EXECUTOR_ENABLED: env.bool(true),
   RPC_GAS_PRICE: env.bigint(1_000_000_000n),
   RPC_MAX_BATCH: env.int(100, 1),
   RPC_MAX_BODY_BYTES: env.int(5 * 1024 * 1024, 1024),

@@ -43,7 +43,11 @@ function validId(v: unknown): v is JsonRpcId {
   return v === null || typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v));
 }
 
-export type DispatcherOptions = { maxBatch: number };
+export type DispatcherOptions = {
+  maxBatch: number;
+  /** Turns errors of lower layers (e.g. gRPC transport failures) into CodedErrors before mapping. */
+  translateError?: (err: unknown) => unknown;
+};
 
 /**
  * JSON-RPC 2.0 envelope handling shared by HTTP and WebSocket: parse, batch limits, request
@@ -58,9 +62,9 @@ export class Dispatcher {
     private readonly observer: DispatchObserver,
   ) {}
 
-  /** Number of calls in a parsed body (what rate limiting counts). */
-  static cost(body: unknown): number {
-    return Array.isArray(body) ? Math.max(1, body.length) : 1;
+  /** Calls in a parsed body, what rate limiting counts; a batch over the limit is refused unexecuted and costs one. */
+  cost(body: unknown): number {
+    return Array.isArray(body) && body.length <= this.opts.maxBatch ? Math.max(1, body.length) : 1;
   }
 
   /** Parses `text`; a parse failure is returned as the error response to send. */
@@ -110,7 +114,7 @@ export class Dispatcher {
       this.observer.call(method, 'ok', (performance.now() - started) / 1000);
       return isNotification ? null : { jsonrpc: '2.0', id, result: result === undefined ? null : result };
     } catch (err) {
-      const error = toJsonRpcError(err, this.logger);
+      const error = toJsonRpcError(this.opts.translateError ? this.opts.translateError(err) : err, this.logger);
       this.observer.call(method, error.code, (performance.now() - started) / 1000);
       return isNotification ? null : { jsonrpc: '2.0', id, error };
     }

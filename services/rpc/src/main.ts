@@ -1,5 +1,6 @@
 import Redis from 'ioredis';
-import { ExecutorClient, HashDbClient } from '@zkseq/grpc';
+import { CodedError, RpcErrorCode } from '@zkseq/errors';
+import { ExecutorClient, GrpcCallError, HashDbClient } from '@zkseq/grpc';
 import { connectNats, decode, subjects, type L2BlockAnnounced } from '@zkseq/messaging';
 import { PoolDb } from '@zkseq/pooldb';
 import { runService } from '@zkseq/service';
@@ -34,7 +35,7 @@ void runService({
     const hashdb = new HashDbClient({ address: cfg.HASHDB_URL, policy: { deadlineMs: cfg.HASHDB_TIMEOUT_MS } });
     ctx.onShutdown('hashdb', () => hashdb.close());
     let executor: ExecutorClient | null = null;
-    if (cfg.EXECUTOR_URL) {
+    if (cfg.RPC_EXECUTOR_ENABLED) {
       executor = new ExecutorClient({ address: cfg.EXECUTOR_URL, policy: { deadlineMs: cfg.RPC_CALL_TIMEOUT_MS } });
       ctx.onShutdown('executor', () => executor?.close());
     }
@@ -57,7 +58,9 @@ void runService({
     await hub.start();
     const blocks = nc.subscribe(subs.l2Block, { callback: (err, msg) => (err ? ctx.logger.warn({ err }, 'l2.block subscription') : hub.onAnnounced(decode<L2BlockAnnounced>(msg.data))) });
 
-    const dispatcher = new Dispatcher(allMethods(backend), { maxBatch: cfg.RPC_MAX_BATCH }, ctx.logger, metrics.observer);
+    // A backend that cannot be reached is the client's -32000 "unavailable", not an internal error.
+    const translateError = (err: unknown) => (err instanceof GrpcCallError ? new CodedError(RpcErrorCode.Unavailable, `backend unavailable: ${err.message}`) : err);
+    const dispatcher = new Dispatcher(allMethods(backend), { maxBatch: cfg.RPC_MAX_BATCH, translateError }, ctx.logger, metrics.observer);
     const server = await startRpcServer(dispatcher, new RateLimiter(cfg.RPC_RATE_LIMIT_PER_SEC, cfg.RPC_RATE_LIMIT_BURST), hub, metrics, ctx.logger, {
       host: cfg.RPC_HOST, port: cfg.RPC_PORT, maxBodyBytes: cfg.RPC_MAX_BODY_BYTES,
     });

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { CodedError, RpcErrorCode } from '@zkseq/errors';
 import type { Logger } from '@zkseq/service';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { Dispatcher, errorResponse, type JsonRpcResponse } from './jsonrpc';
+import { errorResponse, type Dispatcher, type JsonRpcResponse } from './jsonrpc';
 import type { RpcMetrics } from './metrics';
 import type { RateLimiter } from './rate-limit';
 import type { SubscriptionHub } from './subscriptions';
@@ -52,7 +52,7 @@ export async function startRpcServer(
   const onBody = async (req: IncomingMessage, res: ServerResponse, text: string) => {
     const parsed = dispatcher.parse(text);
     if (!parsed.ok) return send(res, 200, parsed.response);
-    const wait = limiter.take(clientIp(req), Dispatcher.cost(parsed.body));
+    const wait = limiter.take(clientIp(req), dispatcher.cost(parsed.body));
     if (wait > 0) {
       metrics.rateLimited.inc({ transport: 'http' });
       res.setHeader('retry-after', String(Math.ceil(wait / 1000)));
@@ -116,7 +116,7 @@ export async function startRpcServer(
     ws.on('message', (data) => {
       const parsed = dispatcher.parse(data.toString());
       if (!parsed.ok) return reply(parsed.response);
-      const wait = limiter.take(ip, Dispatcher.cost(parsed.body));
+      const wait = limiter.take(ip, dispatcher.cost(parsed.body));
       if (wait > 0) {
         metrics.rateLimited.inc({ transport: 'ws' });
         return reply(rateLimited(wait));
