@@ -79,7 +79,7 @@ const vcm = model.vcm as unknown as {
   ecrecoverPaths: Record<'fail' | 'noRoot' | 'root', Spec>;
 };
 
-type CompiledOp = { normal: Formula; create: Formula; deploy: Formula; dynamic: boolean; plus?: string };
+type CompiledOp = { normal: Formula; create: Formula; deploy: Formula; hasInputs: boolean; plus?: string };
 const ops = new Map<number, CompiledOp>();
 const EXTRA = compile(vcm.createContextExtraPerOpcode, []);
 for (const [hex, m] of Object.entries(vcm.opcodes)) {
@@ -94,7 +94,7 @@ for (const [hex, m] of Object.entries(vcm.opcodes)) {
     normal,
     create: m.countersInCreateContext ? compile(m.countersInCreateContext, inputs) : withExtra(normal),
     deploy: m.countersInDeployTxContext ? compile(m.countersInDeployTxContext, inputs) : withExtra(normal),
-    dynamic: inputs.length > 0 || Object.values(m.counters).some((x) => typeof x === 'string'),
+    hasInputs: inputs.length > 0,
     plus: m.plus?.split(' ')[0],
   });
 }
@@ -105,6 +105,8 @@ function ecPath(name: 'fail' | 'noRoot' | 'root') {
   return { steps: p.steps ?? 0, arith: p.arith ?? 0, binary: p.binary ?? 0, keccaks: p.keccakF ?? 0 };
 }
 
+const fixedByMcp = new Map<number, Map<number, CounterSet>>();
+
 /** Counters of one request: the running total of the current tx and per-tx flags. */
 export class CounterTracker {
   readonly mcp: number;
@@ -114,8 +116,14 @@ export class CounterTracker {
   /** True while executing a contract-creation transaction's init code (deploy context). */
   deployTx = false;
 
+  /** Constant costs of input-free opcodes, by opcode * 4 + context. */
+  private readonly fixed: Map<number, CounterSet>;
+
   constructor(mcp = 32) {
     this.mcp = mcp;
+    let f = fixedByMcp.get(mcp);
+    if (f === undefined) fixedByMcp.set(mcp, (f = new Map()));
+    this.fixed = f;
   }
 
   beginTx(deploy: boolean): void {
@@ -152,25 +160,44 @@ export class CounterTracker {
     });
   }
 
-  /** Per-opcode cost with the inputs read from the stack before the handler runs. */
-  async opcode(op: number, runState: OpRunState): Promise<void> {
+  /**
+   * Per-opcode cost with the inputs read from the stack before the handler runs. Opcodes without
+   * inputs cost a constant per context, computed once; only those with inputs or a `plus` charge
+   * need async work, so the others return undefined (no promise to await).
+   */
+  opcode(op: number, runState: OpRunState): Promise<void> | undefined {
     const m = ops.get(op);
-    if (m === undefined) return;
+    if (m === undefined) return undefined;
     const env = runState.env;
-    const f = env.depth === 0 && this.deployTx ? m.deploy : env.isCreate ? m.create : m.normal;
-    const vars: Record<string, unknown> = { MCP: this.mcp, MCPL: 23 };
-    if (m.dynamic) await this.inputs(op, runState, vars);
-    addCounters(this.tx, f(vars));
+    const ctx = env.depth === 0 && this.deployTx ? 2 : env.isCreate ? 1 : 0;
     if (op === 0x3a) this.hasGasprice = true;
     else if (op === 0x31 || op === 0x47) this.hasBalance = true;
-    if (m.plus !== undefined) {
-      const s = runState.stack;
-      if (m.plus === 'processContractCall.call') {
-        const addr = toAddress(s.peek(2)[1]);
-        this.op('processContractCall.call', { bl: await runState.stateManager.getCodeSize(addr) });
-      } else {
-        this.op(m.plus, { bl: Number(s.peek(3)[2]) });
+    if (!m.hasInputs) {
+      const k = op * 4 + ctx;
+      let c = this.fixed.get(k);
+      if (c === undefined) {
+        c = (ctx === 2 ? m.deploy : ctx === 1 ? m.create : m.normal)({ MCP: this.mcp, MCPL: 23 });
+        this.fixed.set(k, c);
       }
+      addCounters(this.tx, c);
+      return m.plus === undefined ? undefined : this.plus(m.plus, runState);
+    }
+    return this.dynamic(op, m, ctx, runState);
+  }
+
+  private async dynamic(op: number, m: CompiledOp, ctx: number, runState: OpRunState): Promise<void> {
+    const vars: Record<string, unknown> = { MCP: this.mcp, MCPL: 23 };
+    await this.inputs(op, runState, vars);
+    addCounters(this.tx, (ctx === 2 ? m.deploy : ctx === 1 ? m.create : m.normal)(vars));
+    if (m.plus !== undefined) await this.plus(m.plus, runState);
+  }
+
+  private async plus(name: string, runState: OpRunState): Promise<void> {
+    const s = runState.stack;
+    if (name === 'processContractCall.call') {
+      this.op(name, { bl: await runState.stateManager.getCodeSize(toAddress(s.peek(2)[1])) });
+    } else {
+      this.op(name, { bl: Number(s.peek(3)[2]) });
     }
   }
 
@@ -239,8 +266,8 @@ export function countingOpcodes(base: CustomOpcode[], common: Common, tracker: (
       baseFee: info.fee,
       ...(info.dynamicGas && gasFunction ? { gasFunction } : {}),
       logicFunction: async (runState, c) => {
-        const t = tracker();
-        if (t !== undefined) await t.opcode(code, runState);
+        const pending = tracker()?.opcode(code, runState);
+        if (pending !== undefined) await pending;
         return handler(runState, c);
       },
     });

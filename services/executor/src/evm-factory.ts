@@ -144,38 +144,52 @@ function installJumpdestPatch(): void {
     _getValidJumpDestinations(code: Uint8Array): unknown;
     lookupOpInfo(op: number): unknown;
   };
-  proto._getValidJumpDestinations = function (this: typeof proto, code: Uint8Array) {
-    const jumps = new Uint8Array(code.length);
-    const pushes: Record<number, bigint> = {};
-    const opcodesCached = new Array(code.length);
-    let hiddenDest = false;
-    for (let i = 0; i < code.length; i++) {
-      const op = code[i];
-      opcodesCached[i] = this.lookupOpInfo(op);
-      if (op === 0x5b) jumps[i] = 1;
-      if (op >= 0x60 && op <= 0x7f) {
-        const n = op - 0x5f;
-        pushes[i + 1] = readPush(code, i + 1, n);
-        for (let j = i + 1; j <= i + n && j < code.length; j++) {
-          opcodesCached[j] = this.lookupOpInfo(code[j]);
-          if (code[j] === 0x5b) {
-            jumps[j] = 1;
-            hiddenDest = true;
-          }
-        }
-        i += n;
-      }
+  // The analysis depends on the code and on the EVM's opcode table only, and code arrays come
+  // from a content-addressed cache, so results are kept per (EVM, code array).
+  const analyses = new WeakMap<object, WeakMap<Uint8Array, unknown>>();
+  proto._getValidJumpDestinations = function (this: typeof proto & { _evm: object }, code: Uint8Array) {
+    let perEvm = analyses.get(this._evm);
+    if (perEvm === undefined) analyses.set(this._evm, (perEvm = new WeakMap()));
+    let a = perEvm.get(code);
+    if (a === undefined) {
+      a = analyse(this, code);
+      perEvm.set(code, a);
     }
-    if (hiddenDest) {
-      // Execution may continue from inside push data: every position needs its push value.
-      for (let i = 0; i < code.length; i++) {
-        const op = code[i];
-        if (op >= 0x60 && op <= 0x7f && pushes[i + 1] === undefined) pushes[i + 1] = readPush(code, i + 1, op - 0x5f);
-      }
-    }
-    return { jumps, pushes, opcodesCached };
+    return a;
   };
   jumpPatchInstalled = true;
+}
+
+function analyse(interp: { lookupOpInfo(op: number): unknown }, code: Uint8Array) {
+  const jumps = new Uint8Array(code.length);
+  const pushes: Record<number, bigint> = {};
+  const opcodesCached = new Array(code.length);
+  let hiddenDest = false;
+  for (let i = 0; i < code.length; i++) {
+    const op = code[i];
+    opcodesCached[i] = interp.lookupOpInfo(op);
+    if (op === 0x5b) jumps[i] = 1;
+    if (op >= 0x60 && op <= 0x7f) {
+      const n = op - 0x5f;
+      pushes[i + 1] = readPush(code, i + 1, n);
+      for (let j = i + 1; j <= i + n && j < code.length; j++) {
+        opcodesCached[j] = interp.lookupOpInfo(code[j]);
+        if (code[j] === 0x5b) {
+          jumps[j] = 1;
+          hiddenDest = true;
+        }
+      }
+      i += n;
+    }
+  }
+  if (hiddenDest) {
+    // Execution may continue from inside push data: every position needs its push value.
+    for (let i = 0; i < code.length; i++) {
+      const op = code[i];
+      if (op >= 0x60 && op <= 0x7f && pushes[i + 1] === undefined) pushes[i + 1] = readPush(code, i + 1, op - 0x5f);
+    }
+  }
+  return { jumps, pushes, opcodesCached };
 }
 
 function readPush(code: Uint8Array, start: number, n: number): bigint {

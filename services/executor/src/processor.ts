@@ -1,4 +1,4 @@
-import type { EVM } from '@ethereumjs/evm';
+import type { EVM, ExecResult } from '@ethereumjs/evm';
 import { Address, bigIntToBytes, bytesToHex, createAddressFromString, setLengthLeft } from '@ethereumjs/util';
 import {
   accInputHash,
@@ -351,43 +351,15 @@ class BatchRun {
 
     this.tracker.beginTx(isCreate);
     const sm = this.e.sm;
-    const evm = this.e.evm;
     sm.beginTx();
     sm.touched.add(sender);
     const txMark = this.ov.mark();
     this.ov.set(sk.balance, balance - upfront);
     this.ov.set(sk.nonce, nonce + 1n);
 
-    const caller = createAddressFromString(sender);
-    const to = tx.to ? new Address(tx.to) : undefined;
-    // Clears the previous tx's warm sets (its touched accounts, if empty, have no leaves anyway).
-    await evm.journal.cleanup();
-    evm.journal.addAlwaysWarmAddress(sender);
-    if (to) evm.journal.addAlwaysWarmAddress(to.toString());
-    for (let p = 1; p <= 9; p++) evm.journal.addAlwaysWarmAddress(`0x${p.toString(16).padStart(40, '0')}`);
-    const blockNumber = this.txCount + 1n;
-    const result = await evm.runCall({
-      caller,
-      origin: caller,
-      to,
-      value: tx.value,
-      data: tx.data,
-      gasLimit: tx.gasLimit - intrinsic,
-      gasPrice: egp,
-      skipNonceIncrement: true,
-      block: {
-        header: {
-          number: blockNumber,
-          coinbase: this.coinbase,
-          timestamp: this.input.timestamp,
-          difficulty: 0n,
-          prevRandao: PREVRANDAO,
-          gasLimit: BLOCK_GAS_LIMIT,
-          getBlobGasPrice: () => undefined,
-        },
-      },
-    });
-    const ex = result.execResult;
+    const toHexAddr = tx.to ? toHex(tx.to) : undefined;
+    const plain = toHexAddr !== undefined && !isPrecompile(tx.to!) && (await this.ov.get(keysOf(toHexAddr).length)) === 0n;
+    const ex = plain ? await this.transferOnly(sender, toHexAddr!, tx.value) : await this.runEvm(tx, sender, tx.gasLimit - intrinsic, egp);
     let gasUsed = intrinsic + ex.executionGasUsed;
     const refund = ex.exceptionError ? 0n : min(ex.gasRefund ?? 0n, gasUsed / 2n);
     gasUsed -= refund;
@@ -397,7 +369,7 @@ class BatchRun {
     res.gasUsed = gasUsed;
     res.gasLeft = gasLeft;
     res.gasRefunded = refund;
-    if (isCreate && result.createdAddress) res.createAddress = result.createdAddress.toString();
+    if (isCreate && ex.createdAddress) res.createAddress = ex.createdAddress.toString();
     res.logs = (ex.logs ?? []).map(([address, topics, data], i) => ({ address: bytesToHex(address), topics, data, index: i }));
 
     // Settlement: refund the sender, pay the sequencer (spec 3.4).
@@ -410,7 +382,7 @@ class BatchRun {
 
     if (this.e.counting) {
       if (isCreate) this.tracker.op('processTx.deploy', { bl: ex.exceptionError ? 0 : ex.returnValue.length });
-      else this.tracker.op('processTx.call', { bl: to ? await sm.getCodeSize(to) : 0 });
+      else this.tracker.op('processTx.call', { bl: toHexAddr ? Number(await this.ov.get(keysOf(toHexAddr).length)) : 0 });
     }
     res.hasGaspriceOpcode = this.tracker.hasGasprice;
     res.hasBalanceOpcode = this.tracker.hasBalance;
@@ -426,9 +398,67 @@ class BatchRun {
     res.counters = { ...this.tracker.tx };
     return res;
   }
+
+  /**
+   * A call to an account without code (not a precompile) only moves value; doing it here gives
+   * the same leaves as the EVM without its per-call machinery (the common transfer case).
+   */
+  private async transferOnly(from: string, to: string, value: bigint): Promise<EvmOutcome> {
+    if (value !== 0n && from !== to) {
+      const fk = keysOf(from).balance;
+      const tk = keysOf(to).balance;
+      this.ov.set(fk, (await this.ov.get(fk)) - value);
+      this.ov.set(tk, (await this.ov.get(tk)) + value);
+    }
+    this.e.sm.touched.add(to);
+    return { executionGasUsed: 0n, gasRefund: 0n, returnValue: EMPTY, logs: [] };
+  }
+
+  private async runEvm(tx: BatchTx, sender: string, gasLimit: bigint, gasPrice: bigint): Promise<EvmOutcome> {
+    const evm = this.e.evm;
+    const caller = createAddressFromString(sender);
+    const to = tx.to ? new Address(tx.to) : undefined;
+    // Clears the previous tx's warm sets (its touched accounts, if empty, have no leaves anyway).
+    await evm.journal.cleanup();
+    evm.journal.addAlwaysWarmAddress(sender);
+    if (to) evm.journal.addAlwaysWarmAddress(to.toString());
+    for (const p of PRECOMPILES) evm.journal.addAlwaysWarmAddress(p);
+    const result = await evm.runCall({
+      caller,
+      origin: caller,
+      to,
+      value: tx.value,
+      data: tx.data,
+      gasLimit,
+      gasPrice,
+      skipNonceIncrement: true,
+      block: {
+        header: {
+          number: this.txCount + 1n,
+          coinbase: this.coinbase,
+          timestamp: this.input.timestamp,
+          difficulty: 0n,
+          prevRandao: PREVRANDAO,
+          gasLimit: BLOCK_GAS_LIMIT,
+          getBlobGasPrice: () => undefined,
+        },
+      },
+    });
+    return { ...result.execResult, createdAddress: result.createdAddress };
+  }
 }
 
 type InternalTx = TxResult & { stepIndex: number | undefined };
+type EvmOutcome = Pick<ExecResult, 'executionGasUsed' | 'gasRefund' | 'exceptionError' | 'returnValue' | 'logs'> & { createdAddress?: Address };
+
+const EMPTY = new Uint8Array(0);
+const PRECOMPILES = Array.from({ length: 9 }, (_, i) => `0x${(i + 1).toString(16).padStart(40, '0')}`);
+
+/** 0x01..0x09: always-warm precompile addresses (the unsupported ones revert). */
+function isPrecompile(a: Uint8Array): boolean {
+  for (let i = 0; i < 19; i++) if (a[i] !== 0) return false;
+  return a[19] >= 1 && a[19] <= 9;
+}
 
 function stripInternal(r: InternalTx): TxResult {
   const { stepIndex: _s, ...rest } = r;
