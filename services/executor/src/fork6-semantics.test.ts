@@ -76,3 +76,25 @@ describe('out of counters (ROM mode)', () => {
     expect(res.newStateRoot).not.toEqual(root);
   });
 });
+
+describe('chunked hashdb writes', () => {
+  it('give the same roots per tx and per batch as one write at the end', async () => {
+    const [user] = wallets(1, 'chunks');
+    const E2 = addr(0xe0002);
+    const run = async (chunkSteps: number) => {
+      const db = new HashDb(new MemoryBackend());
+      const root = await db.loadGenesis([{ address: user.address, balance: 10n ** 21n }, { address: E2, code: hex(code[E]) }]);
+      const txs = Array.from({ length: 10 }, (_, i) =>
+        signed(user, { nonce: BigInt(i), gasLimit: 100_000n, to: hex((i === 6 ? E2 : addr(0x1000 + i)).slice(2)), value: 1n, data: new Uint8Array(0) }),
+      );
+      const res = await new BatchExecutor(db, { chunkSteps }).processBatch(batchInput(root, Buffer.concat(txs), 0n));
+      expect(res.responses.every((r) => r.error === RomError.NoError)).toBe(true);
+      return { root: res.newStateRoot, perTx: res.responses.map((r) => r.stateRoot), calls: res.hashdbCalls };
+    };
+    const one = await run(1000);
+    const chunked = await run(3);
+    expect(chunked.root).toEqual(one.root);
+    expect(chunked.perTx).toEqual(one.perTx);
+    expect(chunked.calls).toBeGreaterThan(one.calls);
+  });
+});

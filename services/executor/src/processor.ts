@@ -46,6 +46,8 @@ export type ExecutorOptions = {
   limits?: CounterSet;
   /** MCP parameter of the counter model (virtual Poseidon cost of one tree access). */
   mcp?: number;
+  /** Persisting requests send their steps to the hashdb in chunks of this many txs while executing on. */
+  chunkSteps?: number;
 };
 
 /**
@@ -57,6 +59,7 @@ export class BatchExecutor {
   private readonly maxBatchBytes: number;
   private readonly limits: CounterSet;
   private readonly mcp: number;
+  private readonly chunkSteps: number;
 
   constructor(
     private readonly db: HashDbApi,
@@ -65,6 +68,7 @@ export class BatchExecutor {
     this.maxBatchBytes = opts.maxBatchBytes ?? MAX_BATCH_BYTES;
     this.limits = opts.limits ?? ROM_LIMITS;
     this.mcp = opts.mcp ?? 32;
+    this.chunkSteps = opts.chunkSteps ?? 64;
   }
 
   private async engine(chainId: number, counting: boolean): Promise<Engine> {
@@ -92,7 +96,7 @@ export class BatchExecutor {
     // no_counters without candidate limits: counters are neither computed nor enforced (eth_call speed).
     const e = await this.engine(chainId, !input.noCounters || input.remaining !== undefined);
     try {
-      return await new BatchRun(this.db, e, input, this.limits, this.mcp).run();
+      return await new BatchRun(this.db, e, input, this.limits, this.mcp, this.chunkSteps).run();
     } finally {
       e.tracker = undefined;
       this.release(chainId, e);
@@ -113,6 +117,8 @@ class BatchRun {
   private readonly tracker: CounterTracker;
   private readonly coinbase: Address;
   private txCount = 0n;
+  private inflight: Promise<void> | undefined;
+  private inflightError: unknown;
 
   constructor(
     private readonly db: HashDbApi,
@@ -120,6 +126,7 @@ class BatchRun {
     private readonly input: ProcessBatchInput,
     private readonly limits: CounterSet,
     mcp: number,
+    private readonly chunk: number,
   ) {
     this.persist = input.updateMerkleTree && input.from === undefined;
     this.ov = new LeafOverlay(db, input.oldStateRoot, this.stats);
@@ -131,20 +138,52 @@ class BatchRun {
     e.tracker = this.tracker;
   }
 
-  /** Applies the steps not applied yet. Without persistence roots are not stored, so all steps are re-applied from the start. */
+  /** Applies every step not applied yet (after any chunk already on its way). */
   private async flush(): Promise<void> {
-    if (this.stepRoots.length === this.steps.length) return;
+    await this.settle();
+    await this.applyPending();
+  }
+
+  /** Waits for the chunk in flight, if any, and surfaces its failure. */
+  private async settle(): Promise<void> {
+    if (this.inflight) await this.inflight;
+    if (this.inflightError !== undefined) throw this.inflightError;
+  }
+
+  /**
+   * Sends the pending steps while the next transactions execute, so that with a hashdb process
+   * executor and hashdb work overlap (two cores). Only when persisting: without persistence the
+   * intermediate roots are not readable, so everything is applied at once at the end.
+   */
+  private maybeSendChunk(): void {
+    if (!this.persist || this.inflight || this.steps.length - this.stepRoots.length < this.chunk) return;
+    this.inflight = this.applyPending().then(
+      () => {
+        this.inflight = undefined;
+      },
+      (err: unknown) => {
+        this.inflight = undefined;
+        this.inflightError = err;
+      },
+    );
+  }
+
+  /** Without persistence roots are not stored, so all steps are re-applied from the start. */
+  private async applyPending(): Promise<void> {
+    const from = this.stepRoots.length;
+    const to = this.steps.length;
+    if (from === to) return;
     this.stats.hashdbCalls++;
     if (this.persist) {
-      const res = await this.db.applySteps(this.stepBaseRoot, this.steps.slice(this.stepRoots.length), { persist: true });
+      const res = await this.db.applySteps(this.stepBaseRoot, this.steps.slice(from, to), { persist: true });
       this.stepRoots.push(...res);
       this.stepBaseRoot = res[res.length - 1].rootAfterSlot ?? res[res.length - 1].root;
     } else {
-      const res = await this.db.applySteps(this.input.oldStateRoot, this.steps, { persist: false });
+      const res = await this.db.applySteps(this.input.oldStateRoot, this.steps.slice(0, to), { persist: false });
       this.stepRoots.length = 0;
       this.stepRoots.push(...res);
     }
-    for (let i = 0; i < this.steps.length; i++) {
+    for (let i = this.persist ? from : 0; i < to; i++) {
       const id = this.stepSlotIds[i];
       if (id !== undefined) this.ov.resolve(id, h4ToBigInt(this.stepRoots[i].root));
     }
@@ -247,6 +286,9 @@ class BatchRun {
             res.included = false;
             responses.push(res);
             romError = ooc;
+            await this.settle().catch((err) => {
+              throw mapDbError(err);
+            });
             this.steps.length = gerSteps;
             this.stepSlotIds.length = gerSteps;
             this.stepRoots.length = Math.min(this.stepRoots.length, gerSteps);
@@ -258,6 +300,7 @@ class BatchRun {
         if (!isIntrinsicError(res.error)) {
           cumulativeGas += res.gasUsed;
           included.push(tx.encoded);
+          this.maybeSendChunk();
         } else res.included = false;
         responses.push(res);
       }
