@@ -2,6 +2,8 @@
 export function stateKeys(prefix: string) {
   return {
     head: `${prefix}head`,
+    /** Set by the synchronizer when L1 disagrees with the trusted state; sequencing stops while it exists. */
+    halt: `${prefix}halt`,
     batch: (n: number) => `${prefix}batch:${n}`,
     batchData: (n: number) => `${prefix}batch:${n}:data`,
     batchTxs: (n: number) => `${prefix}batch:${n}:txs`,

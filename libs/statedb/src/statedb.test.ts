@@ -80,3 +80,34 @@ describe('StateDb', () => {
     expect((await db.getHeads())?.lastVirtualBatch).toBe(0);
   });
 });
+
+describe('StateDb halt flag and batch ranges', () => {
+  const p2 = `t${randomBytes(4).toString('hex')}:state:`;
+  const db2 = new StateDb(redis, { prefix: p2 });
+
+  afterAll(async () => {
+    const keys = await redis.keys(`${p2}*`);
+    if (keys.length) await redis.del(...keys);
+  });
+
+  it('keeps the first halt until it is cleared', async () => {
+    expect(await db2.getHalt()).toBeNull();
+    const first = { source: 'synchronizer', reason: 'accInputHash differs', batchNumber: 7, l1BlockNumber: 40, at: 1 };
+    expect(await db2.setHalt(first)).toBe(true);
+    expect(await db2.setHalt({ ...first, reason: 'later', batchNumber: 8 })).toBe(false);
+    expect(await db2.getHalt()).toEqual(first);
+    await db2.clearHalt();
+    expect(await db2.getHalt()).toBeNull();
+  });
+
+  it('reads a range of batches in one call, leaving out missing ones', async () => {
+    await db2.initGenesis({ stateRoot: h(1), timestamp: 10, coinbase: addr(9), block: block(0, zero, 0) });
+    for (const n of [1, 2]) {
+      await db2.openBatch({ number: n, coinbase: addr(9), timestamp: 10 + n, globalExitRoot: zero, stateRoot: h(1), localExitRoot: zero });
+      await db2.closeBatch(n, { stateRoot: h(1), localExitRoot: zero, resources: { gasUsed: 0, bytes: 0, txCount: 0, counters: {} }, accInputHash: h(50 + n), closingReason: 'timeout' });
+    }
+    const got = await db2.getBatches(0, 5);
+    expect(got.map((b) => [b.number, b.status, b.timestamp, b.batchL2Data])).toEqual([[0, 'virtual', 10, '0x'], [1, 'closed', 11, '0x'], [2, 'closed', 12, '0x']]);
+    expect(await db2.getBatches(3, 2)).toEqual([]);
+  });
+});

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { batchToFields, fieldsToBatch } from './codec';
 import { stateKeys, type StateKeys } from './keys';
 import { APPEND_BLOCK, CLOSE_BATCH, INIT_GENESIS, LATEST_BLOCK, MARK_VIRTUAL, OPEN_BATCH, ROLLBACK_VIRTUAL } from './scripts';
-import type { Batch, BatchResources, FoundLog, Heads, Hex, LogFilter, StoredBlock, StoredTx } from './types';
+import type { Batch, BatchResources, FoundLog, Halt, Heads, Hex, LogFilter, StoredBlock, StoredTx } from './types';
 
 export type StateDbOptions = {
   /** Key prefix, e.g. `state:`; tests use a random one. */
@@ -121,6 +121,35 @@ export class StateDb {
     ];
     if (!fields || fields.number === undefined) return null;
     return fieldsToBatch(fields, data);
+  }
+
+  /** Batches `from..to` (inclusive) in one round trip; missing ones are left out. */
+  async getBatches(from: number, to: number): Promise<Batch[]> {
+    if (to < from) return [];
+    const m = this.redis.multi();
+    for (let n = from; n <= to; n++) m.hgetall(this.keys.batch(n)).get(this.keys.batchData(n));
+    const res = (await m.exec()) as [Error | null, unknown][];
+    const out: Batch[] = [];
+    for (let i = 0; i < res.length; i += 2) {
+      const fields = res[i][1] as Record<string, string>;
+      if (fields && fields.number !== undefined) out.push(fieldsToBatch(fields, res[i + 1][1] as string | null));
+    }
+    return out;
+  }
+
+  /** Raises the halt flag; the first halt is kept (returns false when one was already set). */
+  async setHalt(h: Halt): Promise<boolean> {
+    return (await this.redis.set(this.keys.halt, JSON.stringify(h), 'NX')) === 'OK';
+  }
+
+  async getHalt(): Promise<Halt | null> {
+    const raw = await this.redis.get(this.keys.halt);
+    return raw ? (JSON.parse(raw) as Halt) : null;
+  }
+
+  /** Operator action once the cause of a halt is resolved. */
+  async clearHalt(): Promise<void> {
+    await this.redis.del(this.keys.halt);
   }
 
   async getBatchTxHashes(n: number): Promise<Hex[]> {

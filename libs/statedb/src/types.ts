@@ -109,6 +109,22 @@ export type Heads = {
   lastBlock: number;
 };
 
+/**
+ * Sequencing is halted: L1 holds batch data, or an accInputHash, that differs from the trusted
+ * state (a trusted reorg). Writers of new batches and sequences must stop until an operator
+ * resolves it and clears the flag.
+ */
+export type Halt = {
+  /** Which service raised it, e.g. `synchronizer`. */
+  source: string;
+  reason: string;
+  batchNumber: number | null;
+  l1BlockNumber: number | null;
+  /** Milliseconds since the epoch. */
+  at: number;
+  details?: Record<string, unknown>;
+};
+
 export type LogFilter = {
   fromBlock: number;
   toBlock: number;
