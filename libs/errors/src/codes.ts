@@ -100,4 +100,20 @@ export enum L1TxErrorCode {
   FeeCapReached = 'L1TX_FEE_CAP_REACHED',
 }
 
-export type ErrorCode = HashDbErrorCode | ExecutorErrorCode | PoolErrorCode | RpcErrorCode | L1TxErrorCode;
+/** Why sequencing to L1 stopped (the reason of a StateDB halt) or a sequence failed. */
+export enum SequencingErrorCode {
+  /** L1 holds a batch whose data, GER, timestamp or coinbase differ from the trusted state. */
+  TrustedReorg = 'SEQ_TRUSTED_REORG',
+  /** The accInputHash stored by the rollup differs from ours. */
+  AccInputHashMismatch = 'SEQ_ACC_INPUT_HASH_MISMATCH',
+  /** L1 sequenced a batch the StateDB has not closed. */
+  UnknownBatch = 'SEQ_UNKNOWN_BATCH',
+  /** A sequence event whose transaction cannot be decoded (not a direct call to the rollup). */
+  UndecodableSequence = 'SEQ_UNDECODABLE_SEQUENCE',
+  /** The sequence-sender's records and L1 disagree in a way it cannot repair alone. */
+  L1Inconsistent = 'SEQ_L1_INCONSISTENT',
+  /** An L1 sequence transaction failed; the batches are sent again. */
+  SequenceFailed = 'SEQ_SEQUENCE_FAILED',
+}
+
+export type ErrorCode = HashDbErrorCode | ExecutorErrorCode | PoolErrorCode | RpcErrorCode | L1TxErrorCode | SequencingErrorCode;

@@ -1,10 +1,10 @@
-import { type ErrorCode, ExecutorErrorCode, GrpcStatus, HashDbErrorCode, JsonRpcCode, L1TxErrorCode, PoolErrorCode, RpcErrorCode } from './codes';
+import { type ErrorCode, ExecutorErrorCode, GrpcStatus, HashDbErrorCode, JsonRpcCode, L1TxErrorCode, PoolErrorCode, RpcErrorCode, SequencingErrorCode } from './codes';
 import { CodedError } from './coded-error';
 import { wireCodes } from './table';
 
 describe('wire code table', () => {
   it('maps every code of every domain', () => {
-    for (const domain of [HashDbErrorCode, ExecutorErrorCode, PoolErrorCode, RpcErrorCode, L1TxErrorCode]) {
+    for (const domain of [HashDbErrorCode, ExecutorErrorCode, PoolErrorCode, RpcErrorCode, L1TxErrorCode, SequencingErrorCode]) {
       for (const code of Object.values(domain) as ErrorCode[]) expect(wireCodes[code]).toBeDefined();
     }
   });

@@ -1,4 +1,4 @@
-import { ExecutorErrorCode, GrpcStatus, HashDbErrorCode, JsonRpcCode, L1TxErrorCode, PoolErrorCode, RpcErrorCode, type ErrorCode } from './codes';
+import { ExecutorErrorCode, GrpcStatus, HashDbErrorCode, JsonRpcCode, L1TxErrorCode, PoolErrorCode, RpcErrorCode, SequencingErrorCode, type ErrorCode } from './codes';
 
 export type WireCodes = { jsonRpc: JsonRpcCode; grpc: GrpcStatus };
 
@@ -66,4 +66,11 @@ export const wireCodes: Record<ErrorCode, WireCodes> = {
   [L1TxErrorCode.RpcUnavailable]: unavailable,
   [L1TxErrorCode.InvalidRequest]: badArg,
   [L1TxErrorCode.FeeCapReached]: rejected,
+
+  [SequencingErrorCode.TrustedReorg]: internal,
+  [SequencingErrorCode.AccInputHashMismatch]: internal,
+  [SequencingErrorCode.UnknownBatch]: internal,
+  [SequencingErrorCode.UndecodableSequence]: internal,
+  [SequencingErrorCode.L1Inconsistent]: internal,
+  [SequencingErrorCode.SequenceFailed]: rejected,
 };
