@@ -78,7 +78,8 @@ export async function startL1Node(opts: L1NodeOptions = {}): Promise<L1Node> {
   writeFileSync(configFile, `module.exports = ${JSON.stringify(hardhatNodeConfig({ ...opts, chainId, workDir }), null, 2)};\n`);
   const host = opts.host ?? '127.0.0.1';
   const child = spawn(process.execPath, [hardhatCli(), '--config', configFile, 'node', '--hostname', host, '--port', String(opts.port ?? 0)], {
-    cwd: workDir,
+    // Hardhat refuses to run unless it resolves itself from the working directory.
+    cwd: join(__dirname, '..'),
     env: { ...process.env, HARDHAT_DISABLE_TELEMETRY_PROMPT: 'true', DO_NOT_TRACK: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

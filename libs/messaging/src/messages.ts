@@ -37,6 +37,10 @@ export type L1TxRequest = {
   gasLimit?: string;
 };
 
+/**
+ * Outcome of an L1TxRequest on `l1tx.result.<owner>`. An L1 reorg can make eth-tx-manager publish
+ * a newer result for the same id (another block hash): the latest one wins.
+ */
 export type L1TxResult = {
   owner: string;
   id: string;
@@ -45,6 +49,8 @@ export type L1TxResult = {
   blockNumber?: number;
   blockHash?: Hex;
   gasUsed?: string;
+  /** L1 nonce the transaction used (eth-tx-manager). */
+  nonce?: number;
   error?: { code: string; message: string };
 };
 
