@@ -279,7 +279,8 @@ class BatchRun {
           usedBytes += tx.encoded.length;
         } else {
           addCounters(totals, processing); // parsing was counted for every tx up front
-          const ooc = this.e.counting && !inp.noCounters ? exceeded(totals, this.limits) : null;
+          // eth_call / estimateGas (`from`) and no_counters requests run without counter limits.
+          const ooc = this.e.counting && !inp.noCounters && inp.from === undefined ? exceeded(totals, this.limits) : null;
           if (ooc !== null) {
             // ROM: the whole batch goes back to its post-GER root; no further tx runs.
             res.error = ooc;
