@@ -98,3 +98,31 @@ describe('chunked hashdb writes', () => {
     expect(chunked.calls).toBeGreaterThan(one.calls);
   });
 });
+
+describe('candidate mode', () => {
+  it('leaves out a tx that can never fit (OOC) and one that does not fit what is left (NOT_INCLUDED)', async () => {
+    const db = new HashDb(new MemoryBackend());
+    const [user] = wallets(1, 'candidates');
+    const root = await db.loadGenesis([{ address: user.address, balance: 10n ** 21n }]);
+    const to = hex('22'.repeat(20));
+    const small = (nonce: bigint) => signed(user, { nonce, gasLimit: 21_000n, to, value: 1n, data: new Uint8Array(0) });
+    // 40 kB of calldata costs more steps to parse than a whole batch has.
+    const huge = signed(user, { nonce: 1n, gasLimit: 500_000n, to, value: 1n, data: new Uint8Array(40_000) });
+    const { steps, keccakF, poseidonG, paddingPG, memAlign, arith, binary } = { steps: 7_000_000, keccakF: 2000, poseidonG: 250_000, paddingPG: 130_000, memAlign: 230_000, arith: 230_000, binary: 470_000 };
+    const remaining = { steps, keccakF, poseidonG, paddingPG, memAlign, arith, binary, gas: 42_000n, bytes: 100_000, txs: 10 };
+    const res = await new BatchExecutor(db).processBatch({ ...batchInput(root, Buffer.concat([small(0n), huge, small(1n), small(2n)]), 0n), remaining });
+    expect(res.responses.map((r) => [r.error, r.included])).toEqual([
+      [RomError.NoError, true],
+      [RomError.OutOfCountersStep, false],
+      [RomError.NoError, true],
+      [RomError.NotIncluded, false], // the gas left (42 000) is used up
+    ]);
+    expect(res.romError).toBe(RomError.NoError);
+    expect(res.cumulativeGasUsed).toBe(42_000n);
+    expect(Buffer.from(res.includedBatchL2Data)).toEqual(Buffer.concat([small(0n), small(1n)]));
+    // The same txs as a plain batch: the ROM rule sends everything back to the post-GER root.
+    const rom = await new BatchExecutor(db).processBatch(batchInput(root, Buffer.concat([small(0n), huge]), 0n));
+    expect(rom.romError).toBe(RomError.OutOfCountersStep);
+    expect(rom.newStateRoot).toEqual(root);
+  });
+});

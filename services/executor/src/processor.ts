@@ -232,8 +232,9 @@ class BatchRun {
     const afterGerMark = this.ov.mark();
     this.txCount = await this.ov.get(sys(LAST_TX_STORAGE_POS));
 
+    // Candidate mode counts only the candidates: the caller's `remaining` already accounts for its batch.
     const totals = zeroCounters();
-    addCounters(totals, batchCounters);
+    if (!inp.remaining) addCounters(totals, batchCounters);
     const responses: InternalTx[] = [];
     let romError = RomError.NoError;
     const included: Uint8Array[] = [];
@@ -259,8 +260,7 @@ class BatchRun {
           // Candidate mode: keep the tx only if it fits what the batch has left.
           const c = { ...totals };
           addCounters(c, res.counters);
-          const ooc = exceeded(c, remaining);
-          const fits = ooc === null && cumulativeGas + res.gasUsed <= remaining.gas && usedBytes + tx.encoded.length <= remaining.bytes && included.length + 1 <= remaining.txs;
+          const fits = exceeded(c, remaining) === null && cumulativeGas + res.gasUsed <= remaining.gas && usedBytes + tx.encoded.length <= remaining.bytes && included.length + 1 <= remaining.txs;
           if (!fits || isIntrinsicError(res.error)) {
             if (!isIntrinsicError(res.error)) {
               // Undo the tx: its journal range and its step.
@@ -268,7 +268,12 @@ class BatchRun {
               this.steps.length = stepsBefore;
               this.stepSlotIds.length = stepsBefore;
               this.txCount = txCountBefore;
-              if (!fits) res.error = ooc ?? RomError.NotIncluded;
+              if (!fits) {
+                // OOC when the tx could not fit even an empty batch (it never will); else it may fit the next one.
+                const alone = { ...batchCounters };
+                addCounters(alone, res.counters);
+                res.error = exceeded(alone, this.limits) ?? RomError.NotIncluded;
+              }
             }
             res.included = false;
             res.stateRoot = undefined as unknown as H4;
@@ -379,6 +384,8 @@ class BatchRun {
     };
     // Intrinsic checks in ROM order (spec 3.1).
     if (!sender) return fail(RomError.IntrinsicInvalidSignature);
+    // Read even when a check fails: the sequencer uses the sender's nonce and balance from the read set.
+    this.e.sm.touched.add(sender);
     const sk = keysOf(sender);
     if ((await this.ov.get(sk.length)) !== 0n) return fail(RomError.IntrinsicInvalidSenderCode);
     if (tx.chainId !== null && tx.chainId !== this.input.chainId) return fail(RomError.IntrinsicInvalidChainId);
