@@ -17,12 +17,11 @@ for (let i = 0; i < 12; i++) {
 @inline function reduce(lo: u64, hi: u64): u64 {
   const hh = hi >> 32;
   const hl = hi & EPSILON;
-  let t0 = lo - hh;
-  if (lo < hh) t0 -= EPSILON;
+  // select() compiles to a branch-free wasm select: the conditions are data-dependent.
+  const t0 = lo - hh - select<u64>(EPSILON, 0, lo < hh);
   const t1 = hl * EPSILON;
-  let t2 = t0 + t1;
-  if (t2 < t1) t2 += EPSILON;
-  return t2;
+  const t2 = t0 + t1;
+  return t2 + select<u64>(EPSILON, 0, t2 < t1);
 }
 
 // @ts-ignore: decorator
@@ -38,9 +37,8 @@ for (let i = 0; i < 12; i++) {
 
 // @ts-ignore: decorator
 @inline function addm(a: u64, b: u64): u64 {
-  let t = a + b;
-  if (t < b) t += EPSILON;
-  return t;
+  const t = a + b;
+  return t + select<u64>(EPSILON, 0, t < b);
 }
 
 // @ts-ignore: decorator

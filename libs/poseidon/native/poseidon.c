@@ -7,27 +7,29 @@ typedef unsigned __int128 u128;
 #define EPSILON 0xffffffffULL /* 2^64 mod p */
 #define P_GL 0xffffffff00000001ULL
 
-// 2^64 = EPSILON and 2^96 = -1 (mod p), so hi*2^64 = hl*EPSILON - hh.
+// 2^64 = EPSILON and 2^96 = -1 (mod p), so hi*2^64 = hl*EPSILON - hh. Branch-free: the borrow and
+// carry depend on the data and would mispredict about half the time.
 static inline uint64_t reduce128(u128 x) {
   uint64_t lo = (uint64_t)x, hi = (uint64_t)(x >> 64);
   uint64_t hh = hi >> 32, hl = hi & EPSILON;
-  uint64_t t0 = lo - hh;
-  if (lo < hh) t0 -= EPSILON;
+  uint64_t t0;
+  uint64_t borrow = __builtin_sub_overflow(lo, hh, &t0);
+  t0 -= EPSILON & (0 - borrow);
   uint64_t t1 = hl * EPSILON;
-  uint64_t t2 = t0 + t1;
-  if (t2 < t1) t2 += EPSILON;
-  return t2;
+  uint64_t t2;
+  uint64_t carry = __builtin_add_overflow(t0, t1, &t2);
+  return t2 + (EPSILON & (0 - carry));
 }
 
 static inline uint64_t mulm(uint64_t a, uint64_t b) { return reduce128((u128)a * b); }
 
 static inline uint64_t addm(uint64_t a, uint64_t b) {
-  uint64_t t = a + b;
-  if (t < b) t += EPSILON;
-  return t;
+  uint64_t t;
+  uint64_t carry = __builtin_add_overflow(a, b, &t);
+  return t + (EPSILON & (0 - carry));
 }
 
-static inline uint64_t canon(uint64_t x) { return x >= P_GL ? x - P_GL : x; }
+static inline uint64_t canon(uint64_t x) { return x - (P_GL & (0 - (uint64_t)(x >= P_GL))); }
 
 static inline uint64_t pow7(uint64_t x) {
   uint64_t x2 = mulm(x, x), x3 = mulm(x2, x), x4 = mulm(x2, x2);

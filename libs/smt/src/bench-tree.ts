@@ -30,7 +30,11 @@ export async function openBenchTree(dir: string, leaves: number, opts: LevelBack
   const meta = join(dir, 'bench.json');
   if (existsSync(meta)) {
     const m = JSON.parse(readFileSync(meta, 'utf8')) as { root: string[]; leaves: number };
-    if (m.leaves === leaves) return { db: new HashDb(await LevelBackend.open(dir, opts)), root: m.root.map(BigInt) as H4 };
+    if (m.leaves === leaves) {
+      const backend = await LevelBackend.open(dir, { prefault: true, ...opts });
+      log(`  cache warmed with ${await backend.warmCache()} nodes`);
+      return { db: new HashDb(backend), root: m.root.map(BigInt) as H4 };
+    }
   }
   mkdirSync(dir, { recursive: true });
   const db = new HashDb(await LevelBackend.open(dir, opts));

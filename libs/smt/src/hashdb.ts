@@ -30,6 +30,7 @@ export class HashDb implements HashDbApi {
   private pendingId: number;
   private storedId: number;
   private flushChain: Promise<void> = Promise.resolve();
+  private readonly freeBatches: NodeBatch[] = [];
 
   constructor(
     readonly backend: HashDbBackend,
@@ -128,11 +129,18 @@ export class HashDb implements HashDbApi {
   }
 
   private async update(store: NodeStore, root: Uint32Array, changes: ChangeBuffers): Promise<Uint32Array> {
-    const batch = new NodeBatch(Math.max(64, changes.n * 4));
-    const next = await applyChanges(store, root, changes, batch, this.stats);
-    store.putNodes(batch);
-    if (store === this.backend) this.stats.nodesWritten += batch.n;
-    return next;
+    await store.ready?.();
+    // Batches are reused (putNodes copies them); concurrent updates each take their own.
+    const batch = this.freeBatches.pop() ?? new NodeBatch(4096);
+    batch.n = 0;
+    try {
+      const next = await applyChanges(store, root, changes, batch, this.stats);
+      store.putNodes(batch);
+      if (store === this.backend) this.stats.nodesWritten += batch.n;
+      return next;
+    } finally {
+      this.freeBatches.push(batch);
+    }
   }
 
   private async requireRoot(buf: Uint32Array, root: H4): Promise<void> {

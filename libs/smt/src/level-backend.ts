@@ -8,7 +8,14 @@ export type LevelBackendOptions = {
   cacheNodes?: number;
   /** LevelDB's own block cache, bytes. */
   blockCacheBytes?: number;
+  /** Written-but-not-yet-in-LevelDB nodes above which writers wait (bounds memory under load). */
+  maxPendingNodes?: number;
+  /** Touch the whole cache at open (slow start, no first-touch costs later; see NodeTable.prefault). */
+  prefault?: boolean;
 };
+
+// Nodes per LevelDB batch: large enough to amortise the call, small enough for the memtable.
+const WRITE_CHUNK = 20_000;
 
 const NODE = 0x6e; // 'n' + 32-byte hash -> 12 field elements, 8 bytes little-endian each
 const PROGRAM = 0x70; // 'p' + 32-byte hash -> bytecode
@@ -34,17 +41,23 @@ export class LevelBackend implements HashDbBackend {
     private readonly db: ClassicLevel<Buffer, Buffer>,
     readonly storedFlushId: number,
     cacheNodes: number,
+    private readonly maxPending: number,
+    prefault: boolean,
   ) {
     this.generation = Math.max(1024, Math.floor(cacheNodes / 2));
     this.young = new NodeTable(Math.ceil(this.generation / 0.7));
-    this.old = new NodeTable(16);
+    this.old = new NodeTable(this.young.capacity);
+    if (prefault) {
+      this.young.prefault();
+      this.old.prefault();
+    }
   }
 
   static async open(dir: string, opts: LevelBackendOptions = {}): Promise<LevelBackend> {
-    const db = new ClassicLevel<Buffer, Buffer>(dir, { keyEncoding: 'buffer', valueEncoding: 'buffer', cacheSize: opts.blockCacheBytes ?? 64 << 20 });
+    const db = new ClassicLevel<Buffer, Buffer>(dir, { keyEncoding: 'buffer', valueEncoding: 'buffer', cacheSize: opts.blockCacheBytes ?? 64 << 20, writeBufferSize: 16 << 20 });
     await db.open();
     const raw = await db.get(META_FLUSH_ID);
-    return new LevelBackend(db, raw ? Number(raw.toString()) : 0, opts.cacheNodes ?? 2_000_000);
+    return new LevelBackend(db, raw ? Number(raw.toString()) : 0, opts.cacheNodes ?? 2_000_000, opts.maxPendingNodes ?? 200_000, opts.prefault ?? false);
   }
 
   get cachedNodes(): number {
@@ -86,6 +99,35 @@ export class LevelBackend implements HashDbBackend {
     this.startWrite();
   }
 
+  /**
+   * Fills the cache from LevelDB with tree nodes (branches and leaves; value nodes, whose high
+   * words are all zero, are left for reads to fetch), up to 1.5 generations. Returns the count.
+   */
+  async warmCache(): Promise<number> {
+    let n = 0;
+    const key = new Uint32Array(8);
+    const data = new Uint32Array(16);
+    const limit = this.generation + Math.floor(this.generation / 2);
+    for await (const [k, v] of this.db.iterator({ gte: Buffer.from([NODE]), lt: Buffer.from([NODE + 1]) })) {
+      const words = new Uint32Array(v.buffer.slice(v.byteOffset, v.byteOffset + 96));
+      if ((words[1] | words[3] | words[5] | words[7] | words[9] | words[11] | words[13] | words[15]) === 0) continue;
+      key.set(new Uint32Array(k.buffer.slice(k.byteOffset + 1, k.byteOffset + 33)));
+      data.set(words.subarray(0, 16));
+      // `old` first, so the later rotation keeps what `young` holds.
+      const table = n < this.generation ? this.old : this.young;
+      table.set(key, 0, data, 0, words[16] === 1 ? KIND_LEAF : KIND_ZERO_CAP);
+      if (++n >= limit) break;
+    }
+    return n;
+  }
+
+  async ready(): Promise<void> {
+    while (this.inFlight && this.pending.size > this.maxPending) {
+      await this.inFlight;
+      if (this.writeError) throw this.writeError;
+    }
+  }
+
   async getProgram(hash: string): Promise<Uint8Array | undefined> {
     const mem = this.pendingPrograms.get(hash) ?? this.writingPrograms.get(hash);
     if (mem) return mem;
@@ -123,7 +165,7 @@ export class LevelBackend implements HashDbBackend {
       const t = this.old;
       this.old = this.young;
       t.clear();
-      this.young = t.capacity >= this.old.capacity ? t : new NodeTable(this.old.capacity);
+      this.young = t;
     }
     this.young.set(key, ko, data, dof, kind);
   }
@@ -132,10 +174,7 @@ export class LevelBackend implements HashDbBackend {
     if (this.inFlight || (this.pending.size === 0 && this.pendingPrograms.size === 0)) return;
     [this.writing, this.pending] = [this.pending, this.writing];
     [this.writingPrograms, this.pendingPrograms] = [this.pendingPrograms, this.writingPrograms];
-    const ops: { type: 'put'; key: Buffer; value: Buffer }[] = [];
-    this.writing.forEach((keys, ko, data, dof, kind) => ops.push({ type: 'put', key: nodeKey(keys, ko), value: nodeValue(data, dof, kind) }));
-    for (const [hash, code] of this.writingPrograms) ops.push({ type: 'put', key: programKey(hash), value: Buffer.from(code) });
-    this.inFlight = this.db.batch(ops).then(
+    this.inFlight = this.writeAll().then(
       () => {
         this.writing.clear();
         this.writingPrograms.clear();
@@ -148,6 +187,26 @@ export class LevelBackend implements HashDbBackend {
       },
     );
   }
+
+  private async writeAll(): Promise<void> {
+    for (let slot = 0; slot >= 0; ) {
+      // One buffer per chunk for all keys and values; each op gets views (LevelDB copies them).
+      const keyBuf = Buffer.alloc(WRITE_CHUNK * 33);
+      const valBuf = Buffer.alloc(WRITE_CHUNK * 96);
+      const vals = new Uint32Array(valBuf.buffer, valBuf.byteOffset, WRITE_CHUNK * 24);
+      const ops: { type: 'put'; key: Buffer; value: Buffer }[] = [];
+      slot = this.writing.scan(slot, WRITE_CHUNK, (keys, ko, data, dof, kind) => {
+        const j = ops.length;
+        keyBuf[j * 33] = NODE;
+        Buffer.from(keys.buffer, keys.byteOffset + ko * 4, 32).copy(keyBuf, j * 33 + 1);
+        for (let i = 0; i < 16; i++) vals[j * 24 + i] = data[dof + i];
+        if (kind === KIND_LEAF) vals[j * 24 + 16] = 1;
+        ops.push({ type: 'put', key: keyBuf.subarray(j * 33, j * 33 + 33), value: valBuf.subarray(j * 96, j * 96 + 96) });
+      });
+      if (ops.length > 0) await this.db.batch(ops);
+    }
+    if (this.writingPrograms.size > 0) await this.db.batch([...this.writingPrograms].map(([hash, code]) => ({ type: 'put' as const, key: programKey(hash), value: Buffer.from(code) })));
+  }
 }
 
 function nodeKey(hashes: Uint32Array, off: number): Buffer {
@@ -157,12 +216,6 @@ function nodeKey(hashes: Uint32Array, off: number): Buffer {
   return b;
 }
 
-function nodeValue(data: Uint32Array, dof: number, kind: number): Buffer {
-  const words = new Uint32Array(24);
-  words.set(data.subarray(dof, dof + 16));
-  if (kind === KIND_LEAF) words[16] = 1;
-  return Buffer.from(words.buffer);
-}
 
 function programKey(hashHex: string): Buffer {
   return Buffer.concat([Buffer.from([PROGRAM]), Buffer.from(hashHex.slice(2), 'hex')]);

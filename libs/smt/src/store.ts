@@ -47,4 +47,6 @@ export interface NodeStore {
   getNodes(hashes: Uint32Array, n: number): Promise<(NodeRecord | undefined)[]> | (NodeRecord | undefined)[];
   /** Visible to getNodes at once; durable after the next flush. */
   putNodes(batch: NodeBatch): void;
+  /** Resolves when the store can take more writes (writers await it: backpressure). */
+  ready?(): Promise<void>;
 }

@@ -43,6 +43,12 @@ class Pools {
   ent = new Uint32Array(16 * 1024);
   en = 0;
 
+  reset(): void {
+    this.hp.fill(0, 0, 8);
+    this.hn = 1;
+    this.en = 0;
+  }
+
   allocHashes(n: number): number {
     const need = (this.hn + n) * 8;
     if (need > this.hp.length) {
@@ -118,8 +124,22 @@ export async function applyChanges(
   stats: TreeStats = { hashes: 0, nodesLoaded: 0 },
 ): Promise<Uint32Array> {
   if (changes.n === 0) return root.slice(0, 8);
-  const pools = new Pools();
-  const jobs = new Jobs();
+  // Work buffers are reused across calls (fresh memory is slow to touch); concurrent calls each take their own.
+  const pools = freePools.pop() ?? new Pools();
+  const jobs = freeJobs.pop() ?? new Jobs();
+  pools.reset();
+  try {
+    return await update(store, root, changes, out, stats, pools, jobs);
+  } finally {
+    freePools.push(pools);
+    freeJobs.push(jobs);
+  }
+}
+
+const freePools: Pools[] = [];
+const freeJobs: Jobs[] = [];
+
+async function update(store: NodeStore, root: Uint32Array, changes: ChangeBuffers, out: NodeBatch | undefined, stats: TreeStats, pools: Pools, jobs: Jobs): Promise<Uint32Array> {
 
   // Last write of a key wins. Entries 0..m-1 are the distinct changes.
   const last = new Map<string, number>();
