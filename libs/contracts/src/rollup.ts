@@ -119,22 +119,22 @@ let errorIfaces: Interface[] | undefined;
  */
 export function decodeRevert(data: BytesLike | null | undefined): string {
   if (!data || data === '0x') return 'reverted without data';
-  errorIfaces ??= (['ZkEvmRollup', 'GlobalExitRootManager', 'FeeToken'] as const).map((n) => new Interface(loadArtifact(n).abi));
-  for (const iface of errorIfaces) {
-    try {
-      const err = iface.parseError(data);
-      if (err) return err.args.length ? `${err.name}(${err.args.map(String).join(', ')})` : `${err.name}()`;
-    } catch {
-      // not one of this contract's errors
-    }
-  }
   const hex = typeof data === 'string' ? data : `0x${Buffer.from(data).toString('hex')}`;
   const coder = AbiCoder.defaultAbiCoder();
   try {
     if (hex.startsWith('0x08c379a0')) return coder.decode(['string'], `0x${hex.slice(10)}`)[0] as string;
     if (hex.startsWith('0x4e487b71')) return `panic ${coder.decode(['uint256'], `0x${hex.slice(10)}`)[0]}`;
   } catch {
-    // malformed payload: fall through to the selector
+    return `malformed revert data ${hex.slice(0, 10)}`;
+  }
+  errorIfaces ??= (['ZkEvmRollup', 'GlobalExitRootManager', 'FeeToken'] as const).map((n) => new Interface(loadArtifact(n).abi));
+  for (const iface of errorIfaces) {
+    try {
+      const err = iface.parseError(hex);
+      if (err) return err.args.length ? `${err.name}(${err.args.map(String).join(', ')})` : `${err.name}()`;
+    } catch {
+      // not one of this contract's errors
+    }
   }
   return `unknown error ${hex.slice(0, 10)}`;
 }
