@@ -1,0 +1,72 @@
+import { FetchRequest, getAddress, JsonRpcProvider, Network, type Log } from 'ethers';
+import { rollupInterface, type Hex } from '@zkseq/contracts';
+import { withTimeout } from '@zkseq/service';
+
+export type BlockHeader = { number: number; hash: Hex; parentHash: Hex; timestamp: number };
+export type L1Tx = { hash: Hex; from: Hex; to: Hex | null; data: Hex };
+
+/** The L1 JSON-RPC calls the synchronizer makes, each with a deadline. */
+export class L1Reader {
+  private readonly provider: JsonRpcProvider;
+  private readonly rollup = rollupInterface();
+  readonly topics: { sequenceBatches: string; sequenceForceBatches: string; forceBatch: string };
+
+  constructor(
+    url: string,
+    chainId: number,
+    private readonly rollupAddress: Hex,
+    private readonly timeoutMs: number,
+  ) {
+    const req = new FetchRequest(url);
+    req.timeout = timeoutMs;
+    this.provider = new JsonRpcProvider(req, Network.from(chainId), { staticNetwork: true, batchMaxCount: 1, cacheTimeout: -1 });
+    const topic = (name: string) => this.rollup.getEvent(name)!.topicHash;
+    this.topics = { sequenceBatches: topic('SequenceBatches'), sequenceForceBatches: topic('SequenceForceBatches'), forceBatch: topic('ForceBatch') };
+  }
+
+  destroy(): void {
+    this.provider.destroy();
+  }
+
+  private t<T>(p: Promise<T>, what: string): Promise<T> {
+    return withTimeout(p, this.timeoutMs, `L1 ${what}`);
+  }
+
+  async headNumber(): Promise<number> {
+    return this.t(this.provider.getBlockNumber(), 'eth_blockNumber');
+  }
+
+  async block(number: number): Promise<BlockHeader | null> {
+    const b = await this.t(this.provider.getBlock(number), `block ${number}`);
+    return b ? { number: b.number, hash: b.hash as Hex, parentHash: b.parentHash as Hex, timestamp: b.timestamp } : null;
+  }
+
+  /** The rollup's sequencing and forced-batch events in `[from, to]`, in chain order. */
+  async rollupLogs(from: number, to: number): Promise<Log[]> {
+    const logs = await this.t(
+      this.provider.getLogs({ address: this.rollupAddress, fromBlock: from, toBlock: to, topics: [[this.topics.sequenceBatches, this.topics.sequenceForceBatches, this.topics.forceBatch]] }),
+      `logs ${from}..${to}`,
+    );
+    return [...logs].sort((a, b) => a.blockNumber - b.blockNumber || a.index - b.index);
+  }
+
+  async tx(hash: string): Promise<L1Tx> {
+    const tx = await this.t(this.provider.getTransaction(hash), `transaction ${hash}`);
+    if (!tx) throw new Error(`L1 transaction ${hash} of a rollup event is not known to the node`);
+    return { hash: tx.hash as Hex, from: getAddress(tx.from) as Hex, to: tx.to ? (getAddress(tx.to) as Hex) : null, data: tx.data as Hex };
+  }
+
+  /** `sequencedBatches(n)` in the state of block `blockHash` (EIP-1898), so a reorg cannot mix states. */
+  async sequencedAt(n: number, blockHash: Hex): Promise<{ accInputHash: Hex; previousLastBatchSequenced: number }> {
+    const data = this.rollup.encodeFunctionData('sequencedBatches', [n]);
+    const out = await this.t(this.provider.send('eth_call', [{ to: this.rollupAddress, data }, { blockHash }]) as Promise<string>, `sequencedBatches(${n})`);
+    const [accInputHash, , previousLastBatchSequenced] = this.rollup.decodeFunctionResult('sequencedBatches', out);
+    return { accInputHash: accInputHash as Hex, previousLastBatchSequenced: Number(previousLastBatchSequenced) };
+  }
+
+  async lastBatchSequenced(): Promise<number> {
+    const data = this.rollup.encodeFunctionData('lastBatchSequenced');
+    const out = await this.t(this.provider.call({ to: this.rollupAddress, data }), 'lastBatchSequenced');
+    return Number(this.rollup.decodeFunctionResult('lastBatchSequenced', out)[0]);
+  }
+}
