@@ -22,11 +22,18 @@ export function decode<T>(data: Uint8Array): T {
   return json.decode(data) as T;
 }
 
-export type NatsOptions = { url: string; name: string };
+export type NatsOptions = {
+  url: string;
+  name: string;
+  /** Skip the stack capture nats.js does for every request (a hot-path cost for high-rate request/reply). */
+  noAsyncTraces?: boolean;
+};
 
 /** Connects and keeps reconnecting forever; callers watch `closed()` for a final failure. */
 export function connectNats(opts: NatsOptions): Promise<NatsConnection> {
-  return connect({ servers: opts.url, name: opts.name, maxReconnectAttempts: -1, reconnectTimeWait: 500, waitOnFirstConnect: true });
+  return connect({
+    servers: opts.url, name: opts.name, maxReconnectAttempts: -1, reconnectTimeWait: 500, waitOnFirstConnect: true, noAsyncTraces: opts.noAsyncTraces ?? false,
+  });
 }
 
 export type StreamOptions = {

@@ -138,6 +138,19 @@ describe('PoolDb selection and transitions', () => {
     expect(await db.counts()).toEqual({ pending: 2, queued: 1 });
   });
 
+  it('filling a nonce gap makes the queued transactions executable', async () => {
+    const db = freshDb();
+    const [a0, a2, a1] = [tx(1, 0, 10n), tx(1, 2, 10n), tx(1, 1, 10n)];
+    await db.add(a2, 0);
+    expect(await db.counts()).toEqual({ pending: 0, queued: 1 });
+    expect(await db.readyCandidates(10)).toEqual([]);
+    await db.add(a0, 0);
+    expect(await db.counts()).toEqual({ pending: 1, queued: 1 });
+    await db.add(a1, 0);
+    expect(await db.counts()).toEqual({ pending: 3, queued: 0 });
+    expect((await db.readyCandidates(10, 5)).map((c) => c.nonce)).toEqual([0, 1, 2]);
+  });
+
   it('a failed head turns its successors into queued transactions', async () => {
     const db = freshDb();
     const a0 = tx(1, 0, 10n);

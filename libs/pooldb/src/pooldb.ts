@@ -145,7 +145,8 @@ export class PoolDb {
     const fields = toFields(tx);
     const res = await scripts.add.run<string[]>(this.redis, [
       this.opts.prefix, fields.hash, fields.from, fields.nonce, fields.gasPrice, stateNonce, now, this.opts.retentionSec,
-      l.accountPending, l.accountQueued, l.globalPending, l.globalQueued, l.priceBumpPercent, l.nonceWindow, JSON.stringify(fields),
+      l.accountPending, l.accountQueued, l.globalPending, l.globalQueued, l.priceBumpPercent, l.nonceWindow, fields.receivedAt,
+      ...Object.entries(fields).flat(),
     ]);
     switch (res[0]) {
       case 'OK':

@@ -93,58 +93,83 @@ end
 
 /**
  * Admission. ARGV: prefix, hash, from, nonce, gasPrice, stateNonce, now, retentionSec,
- * accountPending, accountQueued, globalPending, globalQueued, priceBumpPercent, nonceWindow, fieldsJSON.
- * Returns {'OK', replacedHash|''} or {REJECTION, args...}; a rejection writes nothing.
+ * accountPending, accountQueued, globalPending, globalQueued, priceBumpPercent, nonceWindow,
+ * receivedAt, then the record's field/value pairs. Returns {'OK', replacedHash|''} or
+ * {REJECTION, args...}; a rejection writes nothing.
+ *
+ * The common case (a new nonce of a known or new sender, no nonce raise, no replacement) updates
+ * the counts and the ready head from what the checks already read, instead of a full resplit.
  */
 export const ADD_TX = `${LIB}
 local hash, from = ARGV[2], ARGV[3]
 local nonce, price, stateNonce = tonumber(ARGV[4]), ARGV[5], tonumber(ARGV[6])
 local now, retention = ARGV[7], tonumber(ARGV[8])
 local accP, accQ, glP, glQ = tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11]), tonumber(ARGV[12])
-local bump, window = tonumber(ARGV[13]), tonumber(ARGV[14])
+local bump, window, receivedAt = tonumber(ARGV[13]), tonumber(ARGV[14]), ARGV[15]
 
 if redis.call('SISMEMBER', kBlocked, from) == 1 then return {'BLOCKED'} end
-local st = redis.call('HGET', kTx(hash), 'status')
+local t = kTx(hash)
+local st = redis.call('HGET', t, 'status')
 if st == 'pending' or st == 'selected' then return {'ALREADY_KNOWN'} end
 
 local acct = kAcct(from)
-local stored = tonumber(redis.call('HGET', acct, 'nonce') or '-1')
+local a = redis.call('HMGET', acct, 'nonce', 'pending', 'queued', 'head')
+local stored = tonumber(a[1] or '-1')
+local oldP, oldQ, oldHead = tonumber(a[2] or '0'), tonumber(a[3] or '0'), a[4]
 local n = stored
 if stateNonce > n then n = stateNonce end
 if nonce < n then return {'NONCE_TOO_LOW', tostring(n)} end
 if nonce >= n + window then return {'NONCE_TOO_HIGH', tostring(n), tostring(n + window - 1)} end
 
 local existing = redis.call('ZRANGEBYSCORE', kSender(from), nonce, nonce)[1]
+local entries, p, q
 if existing then
   local old = redis.call('HGET', kTx(existing), 'gasPrice')
   if not geq(mulSmall(price, 100), mulSmall(old, 100 + bump)) then return {'REPLACEMENT_UNDERPRICED', existing, old} end
 else
-  local entries = redis.call('ZRANGE', kSender(from), 0, -1, 'WITHSCORES')
-  local p, q = split(entries, n, nonce)
+  entries = redis.call('ZRANGE', kSender(from), 0, -1, 'WITHSCORES')
+  p, q = split(entries, n, nonce)
   if p > accP then return {'ACCOUNT_LIMIT', 'pending', tostring(accP)} end
   if q > accQ then return {'ACCOUNT_LIMIT', 'queued', tostring(accQ)} end
-  local oldP = tonumber(redis.call('HGET', acct, 'pending') or '0')
-  local oldQ = tonumber(redis.call('HGET', acct, 'queued') or '0')
-  local gp = tonumber(redis.call('HGET', kCounts, 'pending') or '0') - oldP + p
-  local gq = tonumber(redis.call('HGET', kCounts, 'queued') or '0') - oldQ + q
+  local c = redis.call('HMGET', kCounts, 'pending', 'queued')
+  local gp = tonumber(c[1] or '0') - oldP + p
+  local gq = tonumber(c[2] or '0') - oldQ + q
   if gp > glP and p > oldP then return {'POOL_FULL', 'pending', tostring(glP)} end
   if gq > glQ and q > oldQ then return {'POOL_FULL', 'queued', tostring(glQ)} end
 end
 
-if n > stored then raiseNonce(from, n, now, retention) end
+-- A sender unknown to the pool has no pending transactions: nothing can be stale.
+local raised = stored >= 0 and n > stored
+if raised then raiseNonce(from, n, now, retention) end
 if existing then
   terminal(existing, 'failed', 'replaced by ' .. hash, now, retention)
   redis.call('ZREM', kSender(from), existing)
   redis.call('ZREM', kExpiry, existing)
 end
-local t = kTx(hash)
-redis.call('DEL', t)
-local fields = cjson.decode(ARGV[15])
-for k, v in pairs(fields) do redis.call('HSET', t, k, v) end
-redis.call('HSET', t, 'status', 'pending', 'reason', '', 'updatedAt', now)
+if st then redis.call('DEL', t) end
+redis.call('HSET', t, 'status', 'pending', 'reason', '', 'updatedAt', now, unpack(ARGV, 16))
 redis.call('ZADD', kSender(from), nonce, hash)
-redis.call('ZADD', kExpiry, fields['receivedAt'], hash)
-resplit(from, retention)
+redis.call('ZADD', kExpiry, receivedAt, hash)
+if raised or existing then
+  resplit(from, retention)
+else
+  local head = false
+  if p > 0 then
+    if nonce == n then head = hash else head = entries[1] end
+  end
+  if oldHead and oldHead ~= head then redis.call('ZREM', kReady, oldHead) end
+  if head and head ~= oldHead then
+    local headPrice = price
+    if head ~= hash then headPrice = redis.call('HGET', kTx(head), 'gasPrice') end
+    redis.call('ZADD', kReady, tonumber(headPrice), head)
+    redis.call('HSET', acct, 'nonce', n, 'pending', p, 'queued', q, 'head', head)
+  else
+    redis.call('HSET', acct, 'nonce', n, 'pending', p, 'queued', q)
+  end
+  if p ~= oldP then redis.call('HINCRBY', kCounts, 'pending', p - oldP) end
+  if q ~= oldQ then redis.call('HINCRBY', kCounts, 'queued', q - oldQ) end
+  if oldP + oldQ == 0 then redis.call('PERSIST', acct) end
+end
 return {'OK', existing or ''}
 `;
 

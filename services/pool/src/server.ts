@@ -23,6 +23,7 @@ export function serveSubmissions(
   opts: SubmitServerOptions,
 ): Subscription {
   let inFlight = 0;
+  const results = new Map<string, { inc(): void }>();
   const reply = (msg: Msg, body: PoolTxSubmitReply) => {
     if (msg.reply) msg.respond(encode(body));
   };
@@ -53,7 +54,9 @@ export function serveSubmissions(
         fail(msg, new CodedError(PoolErrorCode.Unavailable, `pool unavailable: ${(err as Error).message}`));
       }
     } finally {
-      metrics.submissions.inc({ result });
+      let counter = results.get(result);
+      if (!counter) results.set(result, (counter = metrics.submissions.labels(result)));
+      counter.inc();
       metrics.admissionSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
     }
   };

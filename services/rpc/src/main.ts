@@ -39,7 +39,7 @@ void runService({
       executor = new ExecutorClient({ address: cfg.EXECUTOR_URL, policy: { deadlineMs: cfg.RPC_CALL_TIMEOUT_MS } });
       ctx.onShutdown('executor', () => executor?.close());
     }
-    const nc = await connectNats({ url: cfg.NATS_URL, name: 'rpc' });
+    const nc = await connectNats({ url: cfg.NATS_URL, name: 'rpc', noAsyncTraces: true });
     const subs = subjects(cfg.NATS_NAMESPACE);
 
     const state = new StateDb(stateRedis, { prefix: cfg.STATE_REDIS_PREFIX, maxLogBlockRange: cfg.RPC_MAX_LOG_BLOCK_RANGE });

@@ -7,10 +7,19 @@ export function createRpcMetrics(registry: Registry) {
   const registers = [registry];
   const calls = new Counter({ name: 'rpc_calls_total', help: 'JSON-RPC calls by method and outcome (ok or the JSON-RPC error code)', labelNames: ['method', 'outcome'], registers });
   const callSeconds = new Histogram({ name: 'rpc_call_seconds', help: 'JSON-RPC call latency by method', labelNames: ['method'], buckets: latencyBuckets, registers });
+  // Labelled children are looked up once: the per-call hot path then skips label hashing.
+  const callChildren = new Map<string, Counter.Internal>();
+  const latencyChildren = new Map<string, Histogram.Internal<'method'>>();
   const observer: DispatchObserver = {
     call(method, outcome, seconds) {
-      calls.inc({ method, outcome: String(outcome) });
-      if (method !== 'unknown') callSeconds.observe({ method }, seconds);
+      const key = `${method}\u0000${outcome}`;
+      let c = callChildren.get(key);
+      if (!c) callChildren.set(key, (c = calls.labels(method, String(outcome))));
+      c.inc();
+      if (method === 'unknown') return;
+      let h = latencyChildren.get(method);
+      if (!h) latencyChildren.set(method, (h = callSeconds.labels(method)));
+      h.observe(seconds);
     },
   };
   return {

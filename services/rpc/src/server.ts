@@ -36,8 +36,11 @@ export async function startRpcServer(
   logger: Logger,
   opts: RpcServerOptions,
 ): Promise<RpcServer> {
+  const statusCounters = new Map<number, { inc(): void }>();
   const send = (res: ServerResponse, status: number, body: JsonRpcResponse | JsonRpcResponse[] | null, close = false) => {
-    metrics.httpRequests.inc({ status: String(status) });
+    let counter = statusCounters.get(status);
+    if (!counter) statusCounters.set(status, (counter = metrics.httpRequests.labels(String(status))));
+    counter.inc();
     const text = body === null ? '' : JSON.stringify(body);
     res.writeHead(status, { ...CORS, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...(close ? { connection: 'close' } : {}) });
     res.end(text);
