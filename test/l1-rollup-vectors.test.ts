@@ -32,6 +32,8 @@ const fits = (v: Vector) => (v.batchL2Data.length - 2) / 2 <= MAX_TRANSACTIONS_B
 const toBatch = (v: Vector): BatchData => ({ transactions: v.batchL2Data, globalExitRoot: v.globalExitRoot, timestamp: BigInt(v.timestamp), minForcedTimestamp: 0n });
 
 let f: Fixture;
+// Real transactions on a shared 2-core machine: generous per-test limits (no timing is asserted).
+jest.setTimeout(60_000);
 
 beforeAll(async () => {
   f = await startFixture({ harness: true, batchFee: 0n });

@@ -25,6 +25,8 @@ import { gerAs, latestTimestamp, mined, revertReason, rollupAs, startFixture, st
 const GENESIS_ROOT = keccak256('0x1234') as Hex;
 const COINBASE = '0x617b3a3528F9cDd6630fd3301B9c8911F7Bf063D';
 let f: Fixture;
+// Real transactions on a shared 2-core machine: generous per-test limits (no timing is asserted).
+jest.setTimeout(60_000);
 
 beforeAll(async () => {
   f = await startFixture({ genesisRoot: GENESIS_ROOT });
