@@ -12,6 +12,10 @@ export function stateKeys(prefix: string) {
     tx: (hash: string) => `${prefix}tx:${hash.toLowerCase()}`,
     logBlocks: `${prefix}logs:blocks`,
     logAddress: (address: string) => `${prefix}logs:addr:${address.toLowerCase()}`,
+    /** HASH forceBatchNum → ForcedBatch JSON: forced batches seen on L1, for the sequencer. */
+    forcedBatches: `${prefix}forced`,
+    /** The latest global exit root known from L1 (JSON LatestGer), for the sequencer's next batch. */
+    latestGer: `${prefix}ger:latest`,
   };
 }
 

@@ -2,10 +2,26 @@
  * Lua scripts: every multi-key transition of the StateDB is one atomic, conditional script, so a
  * writer that crashes mid-way leaves either the old or the new state, and a replayed write is
  * refused instead of applied twice.
+ *
+ * The sequencer's writes (open, append, close) also take a guard: the halt flag key, and the
+ * writer's lease key and token. A write is refused while sequencing is halted, and, when a token
+ * is given, unless the lease still holds that token: a sequencer that lost its lease (paused past
+ * the expiry, a standby took over) cannot write a single record afterwards.
  */
 
-/** KEYS: head, batch. ARGV: number, batchFieldsJSON. Opens batch `number` = lastBatch + 1. */
-export const OPEN_BATCH = `
+/** Lua prelude: refuses the write (error reply) when halted or fenced off. */
+const GUARD = `
+local function guard(haltKey, leaseKey, token)
+  if redis.call('EXISTS', haltKey) == 1 then return 'STATEDB_HALTED sequencing is halted' end
+  if token ~= '' and redis.call('GET', leaseKey) ~= token then return 'STATEDB_FENCED lease ' .. leaseKey .. ' is not held by this writer' end
+  return nil
+end
+`;
+
+/** KEYS: head, batch, halt, lease. ARGV: number, batchFieldsJSON, token. Opens batch `number` = lastBatch + 1. */
+export const OPEN_BATCH = `${GUARD}
+local refused = guard(KEYS[3], KEYS[4], ARGV[3])
+if refused then return redis.error_reply(refused) end
 local last = tonumber(redis.call('HGET', KEYS[1], 'lastBatch') or '-1')
 local n = tonumber(ARGV[1])
 if n ~= last + 1 then return redis.error_reply('STATEDB_SEQUENCE batch ' .. n .. ' is not next (last ' .. last .. ')') end
@@ -19,10 +35,12 @@ return 'OK'
 `;
 
 /**
- * KEYS: head, batch, batchData, batchTxs, block, blockByHash, tx, logBlocks, logAddress...
- * ARGV: batchNumber, blockNumber, blockJSON, blockHash, txJSON, txHash, dataHex, batchFieldsJSON
+ * KEYS: head, batch, batchData, batchTxs, block, blockByHash, tx, logBlocks, halt, lease, logAddress...
+ * ARGV: batchNumber, blockNumber, blockJSON, blockHash, txJSON, txHash, dataHex, batchFieldsJSON, token, hasLogs
  */
-export const APPEND_BLOCK = `
+export const APPEND_BLOCK = `${GUARD}
+local refused = guard(KEYS[9], KEYS[10], ARGV[9])
+if refused then return redis.error_reply(refused) end
 local n = ARGV[1]
 if redis.call('HGET', KEYS[2], 'status') ~= 'open' then
   return redis.error_reply('STATEDB_STATUS batch ' .. n .. ' is not open')
@@ -37,24 +55,32 @@ redis.call('APPEND', KEYS[3], ARGV[7])
 redis.call('RPUSH', KEYS[4], ARGV[6])
 local fields = cjson.decode(ARGV[8])
 for k, v in pairs(fields) do redis.call('HSET', KEYS[2], k, v) end
-if #KEYS > 8 then
+if ARGV[10] == '1' then
   redis.call('ZADD', KEYS[8], b, b)
-  for i = 9, #KEYS do redis.call('ZADD', KEYS[i], b, b) end
+  for i = 11, #KEYS do redis.call('ZADD', KEYS[i], b, b) end
 end
 redis.call('HSET', KEYS[1], 'lastBlock', b)
 return 'OK'
 `;
 
-/** KEYS: head, batch. ARGV: number, batchFieldsJSON. */
-export const CLOSE_BATCH = `
+/**
+ * KEYS: head, batch, halt, lease, batchData. ARGV: number, batchFieldsJSON, token, dataHex|'' (replaces
+ * the batch's L2 data when the batch holds entries without a block, e.g. a forced batch's invalid txs).
+ */
+export const CLOSE_BATCH = `${GUARD}
+local refused = guard(KEYS[3], KEYS[4], ARGV[3])
+if refused then return redis.error_reply(refused) end
 local n = tonumber(ARGV[1])
 if redis.call('HGET', KEYS[2], 'status') ~= 'open' then
   return redis.error_reply('STATEDB_STATUS batch ' .. n .. ' is not open')
 end
 local fields = cjson.decode(ARGV[2])
 for k, v in pairs(fields) do redis.call('HSET', KEYS[2], k, v) end
+if ARGV[4] ~= '' then redis.call('SET', KEYS[5], ARGV[4]) end
 redis.call('HSET', KEYS[2], 'status', 'closed')
 redis.call('HSET', KEYS[1], 'lastClosedBatch', n)
+local forced = redis.call('HGET', KEYS[2], 'forcedBatchNum')
+if forced and forced ~= 'null' then redis.call('HSET', KEYS[1], 'lastForcedBatch', forced) end
 return 'OK'
 `;
 
@@ -102,4 +128,18 @@ export const LATEST_BLOCK = `
 local n = redis.call('HGET', KEYS[1], 'lastBlock')
 if not n then return false end
 return redis.call('GET', ARGV[1] .. n)
+`;
+
+/**
+ * KEYS: head, forced. ARGV: forceBatchNum, forcedJSON. Records a forced batch not sequenced yet; a
+ * repeat (redelivery, or the same batch seen again after an L1 reorg) keeps the first `seenAt`.
+ */
+export const PUT_FORCED = `
+local n = tonumber(ARGV[1])
+if n <= tonumber(redis.call('HGET', KEYS[1], 'lastForcedBatch') or '0') then return 'SEQUENCED' end
+local fb = cjson.decode(ARGV[2])
+local old = redis.call('HGET', KEYS[2], ARGV[1])
+if old then fb['seenAt'] = cjson.decode(old)['seenAt'] end
+redis.call('HSET', KEYS[2], ARGV[1], cjson.encode(fb))
+return 'OK'
 `;

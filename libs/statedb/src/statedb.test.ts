@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
-import { StateDb } from './statedb';
+import { StateDb, StateDbError } from './statedb';
 import type { Hex, StoredBlock, StoredTx } from './types';
 
 const prefix = `t${randomBytes(4).toString('hex')}:state:`;
@@ -59,7 +59,7 @@ describe('StateDb', () => {
     await db.closeBatch(1, { stateRoot: h(5002), localExitRoot: zero, resources: b1!.resources, accInputHash: h(42), closingReason: 'timeout' });
     b1 = await db.getBatch(1);
     expect(b1).toMatchObject({ status: 'closed', accInputHash: h(42), closingReason: 'timeout' });
-    expect(await db.getHeads()).toEqual({ lastBatch: 1, lastClosedBatch: 1, lastVirtualBatch: 0, lastVerifiedBatch: 0, lastBlock: 2 });
+    expect(await db.getHeads()).toEqual({ lastBatch: 1, lastClosedBatch: 1, lastVirtualBatch: 0, lastVerifiedBatch: 0, lastBlock: 2, lastForcedBatch: 0 });
 
     expect(await db.getBlockNumberByHash(h(1002))).toBe(2);
     expect(await db.getLatestBlock()).toMatchObject({ number: 2, stateRoot: h(5002) });
@@ -109,5 +109,76 @@ describe('StateDb halt flag and batch ranges', () => {
     const got = await db2.getBatches(0, 5);
     expect(got.map((b) => [b.number, b.status, b.timestamp, b.batchL2Data])).toEqual([[0, 'virtual', 10, '0x'], [1, 'closed', 11, '0x'], [2, 'closed', 12, '0x']]);
     expect(await db2.getBatches(3, 2)).toEqual([]);
+  });
+});
+
+describe('StateDb sequencer guards and forced batches', () => {
+  const p3 = `t${randomBytes(4).toString('hex')}:state:`;
+  const leaseKey = `${p3}lease:sequencer`;
+  const plain = new StateDb(redis, { prefix: p3 });
+  const progress = (root: number) => ({ stateRoot: h(root), localExitRoot: zero, resources: { gasUsed: 21000, bytes: 2, txCount: 1, counters: {} } });
+  const refusal = async (p: Promise<unknown>) => {
+    const err = await p.then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(StateDbError);
+    return (err as StateDbError).kind;
+  };
+
+  afterAll(async () => {
+    const keys = await redis.keys(`${p3}*`);
+    if (keys.length) await redis.del(...keys);
+  });
+
+  it('refuses writes under a lease token that is no longer held, and every write while halted', async () => {
+    await plain.initGenesis({ stateRoot: h(1), timestamp: 10, coinbase: addr(9), block: block(0, zero, 0) });
+    await redis.set(leaseKey, 'token-a');
+    const a = plain.withFence(leaseKey, 'token-a');
+    const b = plain.withFence(leaseKey, 'token-b');
+    const open = { number: 1, coinbase: addr(9), timestamp: 11, globalExitRoot: zero, stateRoot: h(1), localExitRoot: zero };
+    expect(await refusal(b.openBatch(open))).toBe('FENCED');
+    expect(await plain.getHeads()).toMatchObject({ lastBatch: 0 });
+    await a.openBatch(open);
+    await a.appendBlock(1, block(1, h(7001), 1), tx(1, 1, []), '0xaa', progress(5001));
+
+    // A takeover: the lease now holds b's token; a's next append and close are refused, b's go through.
+    await redis.set(leaseKey, 'token-b');
+    expect(await refusal(a.appendBlock(1, block(2, h(7002), 1), tx(2, 1, []), '0xbb', progress(5002)))).toBe('FENCED');
+    expect(await refusal(a.closeBatch(1, { ...progress(5001), accInputHash: h(3), closingReason: 'timeout' }))).toBe('FENCED');
+    expect(await plain.getHeads()).toMatchObject({ lastBlock: 1, lastClosedBatch: 0 });
+    await b.appendBlock(1, block(2, h(7002), 1), tx(2, 1, []), '0xbb', progress(5002));
+
+    await plain.setHalt({ source: 'test', reason: 'reorg', batchNumber: 1, l1BlockNumber: 1, at: 1 });
+    expect(await refusal(b.appendBlock(1, block(3, h(7003), 1), tx(3, 1, []), '0xcc', progress(5003)))).toBe('HALTED');
+    expect(await refusal(b.closeBatch(1, { ...progress(5002), accInputHash: h(3), closingReason: 'timeout' }))).toBe('HALTED');
+    await plain.clearHalt();
+
+    // A replay is a SEQUENCE refusal, not a second write.
+    expect(await refusal(b.appendBlock(1, block(2, h(7002), 1), tx(2, 1, []), '0xbb', progress(5002)))).toBe('SEQUENCE');
+    await b.closeBatch(1, { ...progress(5002), accInputHash: h(3), closingReason: 'timeout' });
+    expect(await refusal(b.closeBatch(1, { ...progress(5002), accInputHash: h(3), closingReason: 'timeout' }))).toBe('STATUS');
+    expect(await plain.getBatch(1)).toMatchObject({ status: 'closed', batchL2Data: '0xaabb', stateRoot: h(5002) });
+    expect(await plain.getBatchTxHashes(1)).toEqual([h(7001), h(7002)]);
+  });
+
+  it('keeps forced batches until one is sequenced, and a forced batch closes with its full L2 data', async () => {
+    const fb = (n: number, seenAt: number) => ({ forceBatchNum: n, globalExitRoot: h(77), timestamp: 500, transactions: '0xdeadbeef' as Hex, l1BlockNumber: 9, seenAt });
+    expect(await plain.putForcedBatch(fb(1, 1000))).toBe(true);
+    expect(await plain.putForcedBatch(fb(2, 1001))).toBe(true);
+    // Redelivered later: the first sighting (its deadline) is kept.
+    expect(await plain.putForcedBatch(fb(1, 5000))).toBe(true);
+    expect((await plain.getForcedBatches(0)).map((f) => [f.forceBatchNum, f.seenAt])).toEqual([[1, 1000], [2, 1001]]);
+
+    await plain.openBatch({ number: 2, coinbase: addr(9), timestamp: 12, globalExitRoot: h(77), stateRoot: h(5002), localExitRoot: zero, forcedBatchNum: 1 });
+    await plain.appendBlock(2, block(3, h(7003), 2), tx(3, 2, []), '0xdead', progress(5003));
+    await plain.closeBatch(2, { ...progress(5003), accInputHash: h(4), closingReason: 'forced', batchL2Data: '0xdeadbeef' });
+    expect(await plain.getBatch(2)).toMatchObject({ batchL2Data: '0xdeadbeef', forcedBatchNum: 1, closingReason: 'forced' });
+    expect((await plain.getHeads())?.lastForcedBatch).toBe(1);
+    expect((await plain.getForcedBatches(1)).map((f) => f.forceBatchNum)).toEqual([2]);
+    expect(await plain.putForcedBatch(fb(1, 9000))).toBe(false);
+  });
+
+  it('keeps the latest global exit root', async () => {
+    expect(await plain.getLatestGer()).toBeNull();
+    await plain.setLatestGer({ globalExitRoot: h(5), timestamp: 100, seenAt: 2 });
+    expect(await plain.getLatestGer()).toEqual({ globalExitRoot: h(5), timestamp: 100, seenAt: 2 });
   });
 });

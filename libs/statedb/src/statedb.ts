@@ -1,15 +1,40 @@
 import type { Redis } from 'ioredis';
 import { batchToFields, fieldsToBatch } from './codec';
 import { stateKeys, type StateKeys } from './keys';
-import { APPEND_BLOCK, CLOSE_BATCH, INIT_GENESIS, LATEST_BLOCK, MARK_VIRTUAL, OPEN_BATCH, ROLLBACK_VIRTUAL } from './scripts';
-import type { Batch, BatchResources, FoundLog, Halt, Heads, Hex, LogFilter, StoredBlock, StoredTx } from './types';
+import { APPEND_BLOCK, CLOSE_BATCH, INIT_GENESIS, LATEST_BLOCK, MARK_VIRTUAL, OPEN_BATCH, PUT_FORCED, ROLLBACK_VIRTUAL } from './scripts';
+import type { Batch, BatchResources, ForcedBatch, FoundLog, Halt, Heads, Hex, LatestGer, LogFilter, StoredBlock, StoredTx } from './types';
+
+/** The lease a sequencer writes under: its writes are refused once `leaseKey` holds another token. */
+export type Fence = { leaseKey: string; token: string };
 
 export type StateDbOptions = {
   /** Key prefix, e.g. `state:`; tests use a random one. */
   prefix: string;
   /** Upper bound on the blocks one getLogs call may scan. */
   maxLogBlockRange: number;
+  /** Set on the sequencer's writer (see `withFence`); the lease key lives in the same Redis. */
+  fence?: Fence;
 };
+
+/**
+ * A refused transition: SEQUENCE (not the next batch/block: a replay), STATUS (wrong batch
+ * status), HALTED (the halt flag is set), FENCED (the writer's lease is gone).
+ */
+export class StateDbError extends Error {
+  constructor(
+    readonly kind: 'SEQUENCE' | 'STATUS' | 'HALTED' | 'FENCED',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'StateDbError';
+  }
+}
+
+/** Redis error replies of the scripts (`STATEDB_<KIND> ...`) as StateDbErrors. */
+function mapScriptError(err: unknown): unknown {
+  const m = err instanceof Error ? /^STATEDB_(SEQUENCE|STATUS|HALTED|FENCED) /.exec(err.message) : null;
+  return m ? new StateDbError(m[1] as StateDbError['kind'], err instanceof Error ? err.message : String(err)) : err;
+}
 
 export const defaultStateDbOptions: StateDbOptions = { prefix: 'state:', maxLogBlockRange: 10_000 };
 
@@ -20,7 +45,12 @@ export type OpenBatchInput = Pick<Batch, 'number' | 'coinbase' | 'timestamp' | '
 /** What changes on the batch with each appended block. */
 export type BatchProgress = { stateRoot: Hex; localExitRoot: Hex; resources: BatchResources };
 
-export type CloseBatchInput = BatchProgress & { accInputHash: Hex; closingReason: string };
+export type CloseBatchInput = BatchProgress & {
+  accInputHash: Hex;
+  closingReason: string;
+  /** The batch's full L2 data when it differs from the appended blocks' entries (forced batches). */
+  batchL2Data?: Hex;
+};
 
 const emptyResources: BatchResources = { gasUsed: 0, bytes: 0, txCount: 0, counters: {} };
 
@@ -38,6 +68,27 @@ export class StateDb {
   ) {
     this.opts = { ...defaultStateDbOptions, ...opts };
     this.keys = stateKeys(this.opts.prefix);
+  }
+
+  /** The same StateDB whose sequencer writes (open, append, close) require the lease to hold `token`. */
+  withFence(leaseKey: string, token: string): StateDb {
+    return new StateDb(this.redis, { ...this.opts, fence: { leaseKey, token } });
+  }
+
+  private guardKeys(): [string, string] {
+    return [this.keys.halt, this.opts.fence?.leaseKey ?? this.keys.halt];
+  }
+
+  private get token(): string {
+    return this.opts.fence?.token ?? '';
+  }
+
+  private async evalScript(script: string, keys: string[], args: (string | number)[]): Promise<unknown> {
+    try {
+      return await this.redis.eval(script, keys.length, ...keys, ...args);
+    } catch (err) {
+      throw mapScriptError(err);
+    }
   }
 
   /** Writes batch 0 and block 0 for a genesis root; a no-op when the StateDB already has a head. */
@@ -63,6 +114,7 @@ export class StateDb {
       lastVirtualBatch: Number(h.lastVirtualBatch),
       lastVerifiedBatch: Number(h.lastVerifiedBatch),
       lastBlock: Number(h.lastBlock),
+      lastForcedBatch: Number(h.lastForcedBatch ?? 0),
     };
   }
 
@@ -71,7 +123,7 @@ export class StateDb {
       ...b, accInputHash: null, status: 'open', closingReason: null, resources: emptyResources, openedAt: now,
       closedAt: null, forcedBatchNum: b.forcedBatchNum ?? null, sendSequencesTxHash: null, virtualL1Block: null,
     });
-    await this.redis.eval(OPEN_BATCH, 2, this.keys.head, this.keys.batch(b.number), b.number, JSON.stringify(fields));
+    await this.evalScript(OPEN_BATCH, [this.keys.head, this.keys.batch(b.number), ...this.guardKeys()], [b.number, JSON.stringify(fields), this.token]);
   }
 
   /**
@@ -83,14 +135,43 @@ export class StateDb {
     const k = this.keys;
     const logAddresses = [...new Set(tx.receipt.logs.map((l) => l.address.toLowerCase()))];
     const keys = [k.head, k.batch(batchNumber), k.batchData(batchNumber), k.batchTxs(batchNumber), k.block(block.number),
-      k.blockByHash(block.hash), k.tx(tx.hash), k.logBlocks, ...logAddresses.map((a) => k.logAddress(a))];
-    await this.redis.eval(APPEND_BLOCK, keys.length, ...keys, batchNumber, block.number, JSON.stringify(block), block.hash,
-      JSON.stringify(tx), tx.hash.toLowerCase(), batchL2DataOfTx.slice(2), JSON.stringify(batchToFields(progress)));
+      k.blockByHash(block.hash), k.tx(tx.hash), k.logBlocks, ...this.guardKeys(), ...logAddresses.map((a) => k.logAddress(a))];
+    await this.evalScript(APPEND_BLOCK, keys, [batchNumber, block.number, JSON.stringify(block), block.hash,
+      JSON.stringify(tx), tx.hash.toLowerCase(), batchL2DataOfTx.slice(2), JSON.stringify(batchToFields(progress)), this.token, logAddresses.length > 0 ? '1' : '0']);
   }
 
   async closeBatch(batchNumber: number, c: CloseBatchInput, now = Date.now()): Promise<void> {
-    const fields = batchToFields({ ...c, closedAt: now });
-    await this.redis.eval(CLOSE_BATCH, 2, this.keys.head, this.keys.batch(batchNumber), batchNumber, JSON.stringify(fields));
+    const { batchL2Data, ...rest } = c;
+    const fields = batchToFields({ ...rest, closedAt: now });
+    await this.evalScript(CLOSE_BATCH, [this.keys.head, this.keys.batch(batchNumber), ...this.guardKeys(), this.keys.batchData(batchNumber)],
+      [batchNumber, JSON.stringify(fields), this.token, batchL2Data === undefined ? '' : batchL2Data.slice(2)]);
+  }
+
+  /**
+   * Records a forced batch seen on L1 for the sequencer (idempotent; the first `seenAt` is kept).
+   * Returns false when it is already sequenced.
+   */
+  async putForcedBatch(fb: ForcedBatch): Promise<boolean> {
+    return (await this.redis.eval(PUT_FORCED, 2, this.keys.head, this.keys.forcedBatches, fb.forceBatchNum, JSON.stringify(fb))) === 'OK';
+  }
+
+  /** Forced batches with a number above `after`, in number order. */
+  async getForcedBatches(after: number): Promise<ForcedBatch[]> {
+    const all = await this.redis.hgetall(this.keys.forcedBatches);
+    return Object.entries(all)
+      .filter(([n]) => Number(n) > after)
+      .map(([, v]) => JSON.parse(v) as ForcedBatch)
+      .sort((a, b) => a.forceBatchNum - b.forceBatchNum);
+  }
+
+  /** Records the newest L1 global exit root (written by whoever follows L1). */
+  async setLatestGer(g: LatestGer): Promise<void> {
+    await this.redis.set(this.keys.latestGer, JSON.stringify(g));
+  }
+
+  async getLatestGer(): Promise<LatestGer | null> {
+    const raw = await this.redis.get(this.keys.latestGer);
+    return raw ? (JSON.parse(raw) as LatestGer) : null;
   }
 
   /** Records the L1 transaction that carries batches `from..to` (sequence-sender). */

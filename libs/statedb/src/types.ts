@@ -107,6 +107,29 @@ export type Heads = {
   lastVirtualBatch: number;
   lastVerifiedBatch: number;
   lastBlock: number;
+  /** Highest forced batch number sequenced into a closed batch (0 when none). */
+  lastForcedBatch: number;
+};
+
+/** A forced batch seen on L1 (ForceBatch event), waiting for the sequencer. */
+export type ForcedBatch = {
+  forceBatchNum: number;
+  globalExitRoot: Hex;
+  /** L1 block timestamp of the ForceBatch event (seconds): the batch's minForcedTimestamp. */
+  timestamp: number;
+  transactions: Hex;
+  l1BlockNumber: number;
+  /** When the sequencer's side first saw it (ms): its forced-batch deadline counts from here. */
+  seenAt: number;
+};
+
+/** The newest global exit root from L1 that a new batch should use. */
+export type LatestGer = {
+  globalExitRoot: Hex;
+  /** L1 timestamp of the GER update (seconds). */
+  timestamp: number;
+  /** When it was recorded (ms): the sequencer's GER deadline counts from here. */
+  seenAt: number;
 };
 
 /**
