@@ -185,11 +185,19 @@ export class CounterTracker {
     return this.dynamic(op, m, ctx, runState);
   }
 
-  private async dynamic(op: number, m: CompiledOp, ctx: number, runState: OpRunState): Promise<void> {
+  private dynamic(op: number, m: CompiledOp, ctx: number, runState: OpRunState): Promise<void> | undefined {
     const vars: Record<string, unknown> = { MCP: this.mcp, MCPL: 23 };
-    await this.inputs(op, runState, vars);
-    addCounters(this.tx, (ctx === 2 ? m.deploy : ctx === 1 ? m.create : m.normal)(vars));
-    if (m.plus !== undefined) await this.plus(m.plus, runState);
+    const f = ctx === 2 ? m.deploy : ctx === 1 ? m.create : m.normal;
+    if (!STATE_INPUT_OPS.has(op)) {
+      stackInputs(op, runState, vars);
+      addCounters(this.tx, f(vars));
+      return m.plus === undefined ? undefined : this.plus(m.plus, runState);
+    }
+    return (async () => {
+      await stateInputs(op, runState, vars);
+      addCounters(this.tx, f(vars));
+      if (m.plus !== undefined) await this.plus(m.plus, runState);
+    })();
   }
 
   private async plus(name: string, runState: OpRunState): Promise<void> {
@@ -198,31 +206,6 @@ export class CounterTracker {
       this.op(name, { bl: await runState.stateManager.getCodeSize(toAddress(s.peek(2)[1])) });
     } else {
       this.op(name, { bl: Number(s.peek(3)[2]) });
-    }
-  }
-
-  private async inputs(op: number, runState: OpRunState, v: Record<string, unknown>): Promise<void> {
-    const s = runState.stack;
-    const num = (x: bigint) => (x > 0xffffffffn ? 0xffffffff : Number(x));
-    if (op === 0x0a) v.e = Math.max(1, byteLength(s.peek(2)[1]));
-    else if (op === 0x20 || op === 0xf3 || op === 0xfd || (op >= 0xa0 && op <= 0xa4)) v.n = num(s.peek(2)[1]);
-    else if (op === 0x37 || op === 0x39 || op === 0x3e) v.n = num(s.peek(3)[2]);
-    else if (op === 0x3c) {
-      const [addr, , , size] = s.peek(4);
-      v.n = num(size);
-      v.codeLen = await runState.stateManager.getCodeSize(toAddress(addr));
-    } else if (op === 0xf0 || op === 0xf5) {
-      v.inLength = num(s.peek(3)[2]);
-      const acc = await runState.stateManager.getAccount(runState.interpreter.getAddress());
-      v.nonceBytes = byteLength((acc?.nonce ?? 0n) + 1n);
-    } else if (op === 0xf1 || op === 0xf2) {
-      const a = s.peek(7);
-      v.inLength = num(a[4]);
-      v.outLength = num(a[6]);
-    } else if (op === 0xf4 || op === 0xfa) {
-      const a = s.peek(6);
-      v.inLength = num(a[3]);
-      v.outLength = num(a[5]);
     }
   }
 
@@ -243,6 +226,46 @@ export class CounterTracker {
 }
 
 type OpRunState = Parameters<Extract<CustomOpcode, { logicFunction: unknown }>['logicFunction']>[0];
+
+/** Opcodes whose counter inputs need state (code size, creator nonce), read asynchronously. */
+const STATE_INPUT_OPS = new Set([0x3c, 0xf0, 0xf5]);
+/** Opcodes whose counting never waits: their wrapper can stay synchronous. */
+export function countsSynchronously(op: number): boolean {
+  const m = ops.get(op);
+  return m === undefined || (!STATE_INPUT_OPS.has(op) && m.plus === undefined);
+}
+
+const num = (x: bigint) => (x > 0xffffffffn ? 0xffffffff : Number(x));
+
+/** Counter inputs read from the stack before the handler pops them. */
+function stackInputs(op: number, runState: OpRunState, v: Record<string, unknown>): void {
+  const s = runState.stack;
+  if (op === 0x0a) v.e = Math.max(1, byteLength(s.peek(2)[1]));
+  else if (op === 0x20 || op === 0xf3 || op === 0xfd || (op >= 0xa0 && op <= 0xa4)) v.n = num(s.peek(2)[1]);
+  else if (op === 0x37 || op === 0x39 || op === 0x3e) v.n = num(s.peek(3)[2]);
+  else if (op === 0xf1 || op === 0xf2) {
+    const a = s.peek(7);
+    v.inLength = num(a[4]);
+    v.outLength = num(a[6]);
+  } else if (op === 0xf4 || op === 0xfa) {
+    const a = s.peek(6);
+    v.inLength = num(a[3]);
+    v.outLength = num(a[5]);
+  }
+}
+
+async function stateInputs(op: number, runState: OpRunState, v: Record<string, unknown>): Promise<void> {
+  const s = runState.stack;
+  if (op === 0x3c) {
+    const [addr, , , size] = s.peek(4);
+    v.n = num(size);
+    v.codeLen = await runState.stateManager.getCodeSize(toAddress(addr));
+  } else {
+    v.inLength = num(s.peek(3)[2]);
+    const acc = await runState.stateManager.getAccount(runState.interpreter.getAddress());
+    v.nonceBytes = byteLength((acc?.nonce ?? 0n) + 1n);
+  }
+}
 
 function toAddress(v: bigint): Address {
   return new Address(setLengthLeft(bigIntToBytes(v & ((1n << 160n) - 1n)), 20));
@@ -265,12 +288,34 @@ export function countingOpcodes(base: CustomOpcode[], common: Common, tracker: (
       opcodeName: info.name,
       baseFee: info.fee,
       ...(info.dynamicGas && gasFunction ? { gasFunction } : {}),
-      logicFunction: async (runState, c) => {
+      // Returns a promise only when the counting or the original handler needs one.
+      logicFunction: (runState, c) => {
         const pending = tracker()?.opcode(code, runState);
-        if (pending !== undefined) await pending;
+        if (pending !== undefined) return pending.then(() => handler(runState, c));
         return handler(runState, c);
       },
     });
   }
   return out;
+}
+
+/**
+ * ethereumjs awaits every custom opcode; the counting wrappers of opcodes that are synchronous in
+ * the base table and count synchronously are marked synchronous again after the EVM is built
+ * (an await per opcode costs more than the opcode).
+ */
+export function markSyncOpcodes(evm: object, common: Common, base: CustomOpcode[]): void {
+  const table = getOpcodesForHF(common, base);
+  type Entry = { opcodeInfo: { code: number; isAsync: boolean } };
+  const map = (evm as { _opcodeMap: (Entry | undefined)[] })._opcodeMap;
+  for (let i = 0; i < map.length; i++) {
+    const entry = map[i];
+    if (!entry) continue;
+    const code = entry.opcodeInfo.code;
+    const original = table.opcodes.get(code);
+    if (!original || original.isAsync || !countsSynchronously(code)) continue;
+    // Opcode objects are frozen: swap in a copy.
+    const info = Object.assign(Object.create(Object.getPrototypeOf(entry.opcodeInfo)), entry.opcodeInfo, { isAsync: false });
+    map[i] = { ...entry, opcodeInfo: Object.freeze(info) };
+  }
 }

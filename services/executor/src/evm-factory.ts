@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path';
 import { Common, Hardfork, Mainnet, createCustomCommon } from '@ethereumjs/common';
 import { EVM, EVMError, createEVM, getActivePrecompiles, paramsEVM, type CustomPrecompile, type PrecompileInput } from '@ethereumjs/evm';
-import type { CounterTracker, CustomOpcode } from './counters';
+import { markSyncOpcodes, type CounterTracker, type CustomOpcode } from './counters';
 import { Address, bigIntToBytes, createAddressFromString, setLengthLeft } from '@ethereumjs/util';
 import { keccak256 } from '@zkseq/batch';
 import { ADDRESS_SYSTEM, STATE_ROOT_STORAGE_POS } from './constants';
@@ -223,10 +223,12 @@ export async function createZkEvm(chainId: number, stateManager: ZkStateManager,
       });
     }
   }
-  return createEVM({
+  const evm = await createEVM({
     common,
     stateManager,
     customOpcodes: extend ? extend(base, common) : base,
     customPrecompiles: pre,
   });
+  if (extend) markSyncOpcodes(evm, common, base);
+  return evm;
 }

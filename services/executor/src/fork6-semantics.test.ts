@@ -126,3 +126,24 @@ describe('candidate mode', () => {
     expect(rom.newStateRoot).toEqual(root);
   });
 });
+
+describe('mapping slot learning', () => {
+  it('reads the mapping entries of later txs in the batch prefetch', async () => {
+    const db = new HashDb(new MemoryBackend());
+    const users = wallets(6, 'learner');
+    const M = addr(0xf0001);
+    // balanceOf[msg.sender] (mapping at slot 3) copied to slot 0:
+    // CALLER PUSH1 0 MSTORE PUSH1 3 PUSH1 32 MSTORE PUSH1 64 PUSH1 0 SHA3 SLOAD PUSH1 0 SSTORE STOP
+    const mcode = hex('33600052600360205260406000205460005500');
+    const root = await db.loadGenesis([...users.map((u) => ({ address: u.address, balance: 10n ** 21n })), { address: M, code: mcode }]);
+    const exec = new BatchExecutor(db);
+    const batch = (from: typeof users, nonce: bigint) =>
+      Buffer.concat(from.map((u) => signed(u, { nonce, gasLimit: 100_000n, to: hex(M.slice(2)), value: 0n, data: hex('12345678') })));
+    const first = await exec.processBatch(batchInput(root, batch(users.slice(0, 4), 0n), 0n));
+    expect(first.responses.every((r) => r.error === RomError.NoError)).toBe(true);
+    // Learned: the next batch needs one read and one write, not a read per mapping entry.
+    const second = await exec.processBatch(batchInput(first.newStateRoot, batch(users.slice(4), 0n), 1n));
+    expect(second.responses.every((r) => r.error === RomError.NoError)).toBe(true);
+    expect(second.hashdbCalls).toBe(2);
+  });
+});

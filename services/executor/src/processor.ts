@@ -32,7 +32,11 @@ import { addCounters, countingOpcodes, CounterTracker, exceeded, ROM_LIMITS, zer
 import { createZkEvm, stateRootSlot } from './evm-factory';
 import { keysOf, storageRef, type LeafRef } from './keys';
 import { LeafOverlay, type CallStats } from './overlay';
+import { MappingSlotLearner } from './slot-learner';
 import { ZkStateManager } from './state-manager';
+
+/** Process-wide: what contracts read is a property of their code, not of a request. */
+const slotLearner = new MappingSlotLearner();
 import type { BatchResult, ProcessBatchInput, TxResult } from './types';
 
 const PREVRANDAO = new Uint8Array(32);
@@ -211,8 +215,10 @@ class BatchRun {
       const s = senders[i];
       if (s) refs.push(keysOf(s).balance, keysOf(s).nonce, keysOf(s).length);
       if (tx.to) {
-        const t = keysOf(addrHex(tx.to)!);
+        const to = addrHex(tx.to)!;
+        const t = keysOf(to);
         refs.push(t.balance, t.nonce, t.length, t.code);
+        if (s && tx.data.length > 0) for (const slot of slotLearner.predict(to, s, tx.data)) refs.push(storageRef(to, slot));
       }
     });
     try {
@@ -402,15 +408,20 @@ class BatchRun {
 
     this.tracker.beginTx(isCreate);
     const sm = this.e.sm;
-    sm.beginTx();
+    const toHexAddr = tx.to ? toHex(tx.to) : undefined;
+    const plain = toHexAddr !== undefined && !isPrecompile(tx.to!) && (await this.ov.get(keysOf(toHexAddr).length)) === 0n;
+    sm.beginTx(plain ? undefined : toHexAddr);
     sm.touched.add(sender);
     const txMark = this.ov.mark();
     this.ov.set(sk.balance, balance - upfront);
     this.ov.set(sk.nonce, nonce + 1n);
 
-    const toHexAddr = tx.to ? toHex(tx.to) : undefined;
-    const plain = toHexAddr !== undefined && !isPrecompile(tx.to!) && (await this.ov.get(keysOf(toHexAddr).length)) === 0n;
-    const ex = plain ? await this.transferOnly(sender, toHexAddr!, tx.value) : await this.runEvm(tx, sender, tx.gasLimit - intrinsic, egp);
+    let ex: EvmOutcome;
+    if (plain) ex = await this.transferOnly(sender, toHexAddr!, tx.value);
+    else {
+      ex = await this.runEvm(tx, sender, tx.gasLimit - intrinsic, egp);
+      if (toHexAddr !== undefined) slotLearner.observe(toHexAddr, sm.watchedSlots, sender, tx.data);
+    }
     let gasUsed = intrinsic + ex.executionGasUsed;
     const refund = ex.exceptionError ? 0n : min(ex.gasRefund ?? 0n, gasUsed / 2n);
     gasUsed -= refund;
@@ -469,8 +480,10 @@ class BatchRun {
     const evm = this.e.evm;
     const caller = createAddressFromString(sender);
     const to = tx.to ? new Address(tx.to) : undefined;
-    // Clears the previous tx's warm sets (its touched accounts, if empty, have no leaves anyway).
-    await evm.journal.cleanup();
+    // Clears the previous tx's warm sets. Not cleanup(): its EIP-161 pass reads every touched
+    // account again, and an empty account has no leaves in the zkEVM tree anyway.
+    evm.journal.cleanJournal();
+    delete (evm.journal as { accessList?: unknown }).accessList;
     evm.journal.addAlwaysWarmAddress(sender);
     if (to) evm.journal.addAlwaysWarmAddress(to.toString());
     for (const p of PRECOMPILES) evm.journal.addAlwaysWarmAddress(p);

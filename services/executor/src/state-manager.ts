@@ -48,9 +48,11 @@ export class ZkStateManager implements StateManagerInterface {
     this.touched.clear();
   }
 
-  beginTx(): void {
+  beginTx(watched?: string): void {
     this.txOriginal.clear();
     this.checkpoints = [];
+    this.watched = watched;
+    this.watchedSlots.clear();
   }
 
   originalStorageCache = {
@@ -131,8 +133,15 @@ export class ZkStateManager implements StateManagerInterface {
     return this.ov.get(keysOf(address.toString()).code);
   }
 
+  /** Storage slots of `watched` read or written in the current tx (for the slot learner). */
+  watched: string | undefined;
+  readonly watchedSlots = new Set<bigint>();
+
   async getStorage(address: Address, key: Uint8Array): Promise<Uint8Array> {
-    return toBytes(await this.ov.get(storageRef(address.toString(), bytesToBigInt(key))));
+    const a = address.toString();
+    const slot = bytesToBigInt(key);
+    if (a === this.watched) this.watchedSlots.add(slot);
+    return toBytes(await this.ov.get(storageRef(a, slot)));
   }
 
   async putStorage(address: Address, key: Uint8Array, value: Uint8Array): Promise<void> {
