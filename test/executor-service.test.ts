@@ -40,12 +40,14 @@ async function waitFor(fn: () => Promise<unknown>): Promise<void> {
 
 let procs: ChildProcess[] = [];
 let dir = '';
+let executorMetricsPort = 0;
 let hashdb: HashDbClient;
 let executor: ExecutorClient;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'zkseq-exec-test-'));
   const [hp, ep, m1, m2] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  executorMetricsPort = m2;
   const start = (script: string, env: Record<string, string>) => spawn(process.execPath, [join(root, script)], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   procs = [
     start('services/hashdb/dist/main.js', { HASHDB_GRPC_PORT: String(hp), HASHDB_DATA_DIR: dir, METRICS_PORT: String(m1) }),
@@ -60,7 +62,7 @@ beforeAll(async () => {
 afterAll(async () => {
   executor?.close();
   hashdb?.close();
-  for (const p of procs) p.kill('SIGTERM');
+  for (const p of procs) if (p.exitCode === null) p.kill('SIGTERM');
   await Promise.all(procs.map((p) => new Promise((r) => (p.exitCode !== null ? r(null) : p.once('exit', r)))));
   rmSync(dir, { recursive: true, force: true });
 });
@@ -157,6 +159,18 @@ describe('executor service over gRPC', () => {
     const call = await executor.processBatch({ ...base, batchL2Data: tx(0n), from: bob.address, updateMerkleTree: true });
     expect(call.responses[0].error).toBe(23);
     expect(call.flushId).toBe(0);
+  });
+
+  it('serves /metrics and /ready, and stops cleanly on SIGTERM', async () => {
+    const base = `http://127.0.0.1:${executorMetricsPort}`;
+    expect((await fetch(`${base}/ready`)).status).toBe(200);
+    const text = await (await fetch(`${base}/metrics`)).text();
+    expect(text).toMatch(/executor_hashdb_calls_per_tx_count\{[^}]*\} [1-9]/);
+    expect(text).toMatch(/executor_requests_total\{[^}]*method="processBatch"[^}]*status="INVALID_ARGUMENT"/);
+    const exec = procs[1];
+    const code = new Promise((r) => exec.once('exit', (c) => r(c)));
+    exec.kill('SIGTERM');
+    expect(await code).toBe(0);
   });
 
   it('reports transport failures as GrpcCallError, not as a coded executor error', async () => {
