@@ -47,7 +47,6 @@ export type ManagerOptions = {
   maxBackoffMs: number;
   maxInFlight: number;
   reorgWatchBlocks: number;
-  retentionS: number;
   crashAt?: CrashPoint;
 };
 
@@ -64,7 +63,6 @@ export function managerOptions(c: Config): ManagerOptions {
     maxBackoffMs: c.ETHTXMAN_MAX_BACKOFF_MS,
     maxInFlight: c.ETHTXMAN_MAX_IN_FLIGHT,
     reorgWatchBlocks: c.ETHTXMAN_REORG_WATCH_BLOCKS,
-    retentionS: c.ETHTXMAN_RETENTION_S,
     crashAt: c.ETHTXMAN_CRASH_AT,
   };
 }

@@ -24,7 +24,7 @@ void runService({
     const js = nc.jetstream();
     const subj = subjects(cfg.NATS_NAMESPACE);
 
-    const store = new TxStore(redis, cfg.ETHTXMAN_REDIS_PREFIX);
+    const store = new TxStore(redis, cfg.ETHTXMAN_REDIS_PREFIX, cfg.ETHTXMAN_RETENTION_S);
     const manager = new TxManager({
       rpc: new L1Rpc(cfg.L1_RPC_URL, cfg.ETHTXMAN_RPC_TIMEOUT_MS),
       store,

@@ -291,7 +291,7 @@ export class TxManager {
     for (let i = 0; i < w.length; i += 2) {
       const rid = w[i];
       if (head - Number(w[i + 1]) >= options.reorgWatchBlocks) {
-        await store.retire(rid, options.retentionS);
+        await store.retire(rid);
         continue;
       }
       const req = await store.get(rid);
@@ -317,7 +317,7 @@ export class TxManager {
     this.d.metrics.failures.inc({ reason: reasonLabel(c.code) });
     this.d.logger.warn({ rid: req.rid, code: c.code, err: c.message }, 'request failed before sending');
     const result: L1TxResult = { owner: req.owner, id: req.id, status: 'failed', error: { code: c.code, message: c.message } };
-    await this.d.store.failQueued(req.rid, { msgId: `${req.rid}:failed:unsent`, result }, this.d.options.retentionS);
+    await this.d.store.failQueued(req.rid, { msgId: `${req.rid}:failed:unsent`, result });
   }
 
   private async suggestion(): Promise<Fees> {

@@ -8,7 +8,7 @@ let store: TxStore;
 
 beforeAll(() => {
   redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  store = new TxStore(redis, prefix);
+  store = new TxStore(redis, prefix, 60);
 });
 
 afterAll(async () => {
@@ -26,6 +26,16 @@ describe('TxStore (Redis scripts)', () => {
     await store.bindAccount('0xabc', 1);
     await expect(store.bindAccount('0xdef', 1)).rejects.toThrow('holds state of account 0xAbC on chain 1');
     await expect(store.bindAccount('0xabc', 2)).rejects.toThrow('use another ETHTXMAN_REDIS_PREFIX');
+  });
+
+  it('records an invalid request as failed, with its result in the outbox and a tombstone', async () => {
+    const entry = { msgId: 'bad', result: { owner: 'o', id: 'bad', status: 'failed' as const } };
+    expect(await store.enqueue(req('bad'), 5, entry)).toBe(true);
+    expect(await store.get('o:bad')).toMatchObject({ status: 'failed' });
+    expect(await store.queued(10)).toEqual([]);
+    expect((await store.outbox()).map((o) => o.entry)).toEqual([entry]);
+    expect(await redis.ttl(`${prefix}req:o:bad`)).toBeGreaterThan(0);
+    await store.ackOutbox('o:bad', (await store.outbox())[0].raw);
   });
 
   it('stores a request once; a repeated id changes nothing', async () => {
@@ -67,7 +77,7 @@ describe('TxStore (Redis scripts)', () => {
     expect(await store.get('o:a')).toMatchObject({ status: 'sending', txHash: undefined });
     expect(await store.active()).toEqual(['o:a']);
     await store.finish('o:a', 'confirmed', 101, entry);
-    await store.retire('o:a', 60);
+    await store.retire('o:a');
     expect(await store.watched()).toEqual([]);
     expect(await store.attempts('o:a')).toEqual([]);
     expect(await redis.ttl(`${prefix}req:o:a`)).toBeGreaterThan(0);

@@ -42,7 +42,7 @@ export type OutboxEntry = { msgId: string; result: L1TxResult };
 
 // All multi-key changes are Lua scripts, so a crash never leaves a half-applied transition.
 const SCRIPTS = {
-  // KEYS: req, queue, meta, outbox · ARGV: rid, owner, id, to, data, value, gasLimit, nowMs, invalidResultJson
+  // KEYS: req, queue, meta, outbox · ARGV: rid, owner, id, to, data, value, gasLimit, nowMs, invalidResultJson, retentionS
   enqueue: `
     if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
     local seq = redis.call('HINCRBY', KEYS[3], 'seq', 1)
@@ -51,6 +51,7 @@ const SCRIPTS = {
     if ARGV[9] ~= '' then
       redis.call('HSET', KEYS[1], 'status', 'failed')
       redis.call('HSET', KEYS[4], ARGV[1], ARGV[9])
+      redis.call('EXPIRE', KEYS[1], ARGV[10])
     else
       redis.call('HSET', KEYS[1], 'status', 'queued')
       redis.call('ZADD', KEYS[2], seq, ARGV[1])
@@ -91,11 +92,12 @@ const SCRIPTS = {
     redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])
     redis.call('HSET', KEYS[4], ARGV[1], ARGV[4])
     return 1`,
-  // KEYS: req, queue, outbox · ARGV: rid, outboxJson
+  // KEYS: req, queue, outbox · ARGV: rid, outboxJson, retentionS
   failQueued: `
     redis.call('HSET', KEYS[1], 'status', 'failed')
     redis.call('ZREM', KEYS[2], ARGV[1])
     redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
+    redis.call('EXPIRE', KEYS[1], ARGV[3])
     return 1`,
   // A confirmed transaction an L1 reorg removed: monitored again at its nonce.
   // KEYS: req, watch, active · ARGV: rid, nonce
@@ -128,6 +130,8 @@ export class TxStore {
   constructor(
     private readonly redis: Redis,
     prefix: string,
+    /** How long a finished request's tombstone keeps its id a no-op. */
+    private readonly retentionS: number,
   ) {
     this.k = {
       meta: `${prefix}meta`,
@@ -176,7 +180,7 @@ export class TxStore {
   async enqueue(r: NewRequest, nowMs: number, invalid?: OutboxEntry): Promise<boolean> {
     const rid = TxStore.rid(r.owner, r.id);
     const created = await this.run('enqueue', [this.k.req(rid), this.k.queue, this.k.meta, this.k.outbox], [
-      rid, r.owner, r.id, r.to, r.data, r.value, r.gasLimit ?? '', nowMs, invalid ? JSON.stringify(invalid) : '',
+      rid, r.owner, r.id, r.to, r.data, r.value, r.gasLimit ?? '', nowMs, invalid ? JSON.stringify(invalid) : '', this.retentionS,
     ]);
     return created === 1;
   }
@@ -235,17 +239,16 @@ export class TxStore {
     await this.run('finish', [this.k.req(rid), this.k.active, this.k.watch, this.k.outbox], [rid, status, blockNumber, JSON.stringify(entry)]);
   }
 
-  async failQueued(rid: string, entry: OutboxEntry, retentionS: number): Promise<void> {
-    await this.run('failQueued', [this.k.req(rid), this.k.queue, this.k.outbox], [rid, JSON.stringify(entry)]);
-    await this.redis.expire(this.k.req(rid), retentionS);
+  async failQueued(rid: string, entry: OutboxEntry): Promise<void> {
+    await this.run('failQueued', [this.k.req(rid), this.k.queue, this.k.outbox], [rid, JSON.stringify(entry), this.retentionS]);
   }
 
   async reopen(rid: string, nonce: number): Promise<void> {
     await this.run('reopen', [this.k.req(rid), this.k.watch, this.k.active], [rid, nonce]);
   }
 
-  async retire(rid: string, retentionS: number): Promise<void> {
-    await this.run('retire', [this.k.req(rid), this.k.att(rid), this.k.watch], [rid, retentionS]);
+  async retire(rid: string): Promise<void> {
+    await this.run('retire', [this.k.req(rid), this.k.att(rid), this.k.watch], [rid, this.retentionS]);
   }
 
   async outbox(): Promise<{ rid: string; raw: string; entry: OutboxEntry }[]> {
