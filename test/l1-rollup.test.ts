@@ -14,6 +14,7 @@ import {
   encodeSequenceBatches,
   forcedBatchHash,
   loadArtifact,
+  parseGlobalExitRootLog,
   parseRollupLog,
   rollupInterface,
   sequenceAccInputHash,
@@ -156,8 +157,16 @@ describe('sequenceBatches', () => {
     const ts = await latestTimestamp(f);
     expect(await revertReason(r.sequenceBatches([batch(ts, { globalExitRoot: ger })], COINBASE))).toBe('GlobalExitRootNotExist()');
     expect(await revertReason(gerAs(f, f.user).updateGlobalExitRoot(ger))).toBe('OnlyUpdater()');
+    const gerReceipt = await mined(gerAs(f, f.admin).updateGlobalExitRoot(ger));
+    const gerTs = BigInt((await f.provider.getBlock(gerReceipt.blockNumber))!.timestamp);
+    expect(await gerAs(f, f.user).globalExitRootMap(ger)).toBe(gerTs);
+    expect(await gerAs(f, f.user).getLastGlobalExitRoot()).toBe(ger);
+    expect(parseGlobalExitRootLog(gerReceipt.logs[0])).toEqual({ globalExitRoot: ger, timestamp: gerTs });
+    expect(parseRollupLog(gerReceipt.logs[0])).toBeNull();
+    // Posting it again keeps the first timestamp.
     await mined(gerAs(f, f.admin).updateGlobalExitRoot(ger));
-    expect(await gerAs(f, f.user).globalExitRootMap(ger)).toBeGreaterThan(0n);
+    expect(await gerAs(f, f.user).globalExitRootMap(ger)).toBe(gerTs);
+    expect(await revertReason(gerAs(f, f.admin).updateGlobalExitRoot(ZERO_HASH))).toBe('ZeroGlobalExitRoot()');
     const before = await head();
     const batches = [batch(ts, { globalExitRoot: ger }), batch(ts)];
     await mined(r.sequenceBatches(batches, COINBASE));

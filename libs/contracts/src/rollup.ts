@@ -80,6 +80,23 @@ export function sequenceAccInputHash(startAccInputHash: BytesLike, batches: Batc
   return acc;
 }
 
+let gerIface: Interface | undefined;
+
+/**
+ * Decodes `UpdateGlobalExitRoot(bytes32 indexed globalExitRoot, uint256 timestamp)` of the global
+ * exit root manager; null for any other log.
+ */
+export function parseGlobalExitRootLog(log: Pick<Log, 'topics' | 'data'>): { globalExitRoot: Hex; timestamp: bigint } | null {
+  gerIface ??= new Interface(loadArtifact('GlobalExitRootManager').abi);
+  try {
+    const parsed = gerIface.parseLog({ topics: [...log.topics], data: log.data });
+    if (parsed?.name !== 'UpdateGlobalExitRoot') return null;
+    return { globalExitRoot: parsed.args[0] as Hex, timestamp: parsed.args[1] as bigint };
+  } catch {
+    return null;
+  }
+}
+
 export type RollupEvent =
   | { name: 'SequenceBatches'; numBatch: bigint }
   | { name: 'SequenceForceBatches'; numBatch: bigint }
