@@ -2,7 +2,7 @@
 // account state from a real hashdb, pre-execution on a real executor.
 import { ethRawTx, fromHex, signTx, toHex, type TxFields } from '@zkseq/batch';
 import { PoolErrorCode } from '@zkseq/errors';
-import { decode, encode, type PoolTxAdded, type PoolTxSubmitReply } from '@zkseq/messaging';
+import { decode, encode, type PoolTxAdded, type PoolTxSubmitManyReply, type PoolTxSubmitReply } from '@zkseq/messaging';
 import { CHAIN_ID, GWEI, newAccount, Stack, type Account } from './rpc-harness';
 
 const alice = newAccount();
@@ -102,6 +102,19 @@ describe('pool service over NATS', () => {
     const second = await submit({ rawTx: raw(bob, { nonce: 0n, gasPrice: 11n * GWEI }) });
     expect(second.ok).toBe(true);
     expect(await stack.pool.get((first as { hash: string }).hash)).toMatchObject({ status: 'failed', reason: `replaced by ${(second as { hash: string }).hash}` });
+  });
+
+  it('admits a batch on pool.tx.submit_many with one reply per transaction, in order', async () => {
+    const many = async (body: unknown) =>
+      decode<PoolTxSubmitManyReply>((await stack.nc.request(stack.subjects.poolTxSubmitMany, encode(body), { timeout: 10_000 })).data);
+    const carol = newAccount();
+    const { replies } = await many({ rawTxs: [raw(bob, { nonce: 1n }), raw(carol), '0x00', raw(bob, { nonce: 2n })] });
+    expect(replies.map((r) => (r.ok ? 'ok' : r.code))).toEqual(['ok', PoolErrorCode.InsufficientFunds, PoolErrorCode.TxTypeNotSupported, 'ok']);
+    expect((await stack.pool.senderPending(bob.address)).map((t) => t.nonce)).toEqual([0, 1, 2]);
+    const before = await stack.poolSnapshot();
+    expect((await many({ rawTxs: [] })).replies).toEqual([expect.objectContaining({ ok: false, code: PoolErrorCode.InvalidRlp })]);
+    expect((await many({ rawTxs: Array(1001).fill('0x00') })).replies).toHaveLength(1);
+    expect(await stack.poolSnapshot()).toBe(before);
   });
 
   it('rejects a transaction that alone runs out of counters (pre-execution) and admits a normal call', async () => {

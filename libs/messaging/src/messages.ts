@@ -9,6 +9,10 @@ export type PoolTxSubmitReply =
   | { ok: true; hash: Hex }
   | { ok: false; code: string; message: string; data?: unknown };
 
+/** Several submissions in one request (rpc coalesces what arrives in one event-loop turn); replies in the same order. */
+export type PoolTxSubmitManyRequest = { rawTxs: Hex[] };
+export type PoolTxSubmitManyReply = { replies: PoolTxSubmitReply[] };
+
 export type PoolTxAdded = { hash: Hex; from: Hex; nonce: number; gasPrice: string };
 
 export type BatchClosed = {

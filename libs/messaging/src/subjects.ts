@@ -6,6 +6,7 @@ export type Namespace = string;
 
 const BASE = {
   poolTxSubmit: 'pool.tx.submit',
+  poolTxSubmitMany: 'pool.tx.submit_many',
   poolTxAdded: 'pool.tx.added',
   batchClosed: 'batch.closed',
   batchSequenced: 'batch.sequenced',
@@ -19,6 +20,8 @@ const BASE = {
 export type Subjects = {
   /** rpc → pool, request/reply in the `pool` queue group. */
   poolTxSubmit: string;
+  /** rpc → pool, request/reply in the `pool` queue group: a batch of submissions. */
+  poolTxSubmitMany: string;
   /** pool → sequencer wake-up hint (core NATS; losing one only delays selection). */
   poolTxAdded: string;
   /** JetStream stream BATCHES. */
@@ -46,6 +49,7 @@ function prefixed(ns: Namespace, name: string): string {
 export function subjects(ns: Namespace = ''): Subjects {
   return {
     poolTxSubmit: prefixed(ns, BASE.poolTxSubmit),
+    poolTxSubmitMany: prefixed(ns, BASE.poolTxSubmitMany),
     poolTxAdded: prefixed(ns, BASE.poolTxAdded),
     batchClosed: prefixed(ns, BASE.batchClosed),
     batchSequenced: prefixed(ns, BASE.batchSequenced),

@@ -34,6 +34,7 @@ export const poolConfigSchema = z.object({
   POOL_EXPIRY_INTERVAL_MS: env.int(60_000, 100),
   POOL_BLOCKED_SENDERS: addressList,
   POOL_MAX_IN_FLIGHT: env.int(4_096, 1),
+  POOL_MAX_SUBMIT_BATCH: env.int(1_000, 1),
   POOL_ACCOUNT_CACHE_SIZE: env.int(100_000, 1),
   POOL_PRE_EXECUTE: env.bool(false),
   EXECUTOR_URL: env.string('127.0.0.1:50071'),

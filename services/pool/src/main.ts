@@ -44,12 +44,11 @@ void runService({
     };
 
     const nc = await connectNats({ url: cfg.NATS_URL, name: 'pool' });
-    const sub = serveSubmissions(nc, subjects(cfg.NATS_NAMESPACE), (raw) => admit(raw, deps), metrics, ctx.logger, { maxInFlight: cfg.POOL_MAX_IN_FLIGHT });
-    // Drain first: in-flight admissions finish and get their replies before the connection closes.
-    ctx.onShutdown('nats', async () => {
-      sub.unsubscribe();
-      await nc.drain();
+    serveSubmissions(nc, subjects(cfg.NATS_NAMESPACE), (raw) => admit(raw, deps), metrics, ctx.logger, {
+      maxInFlight: cfg.POOL_MAX_IN_FLIGHT, maxBatch: cfg.POOL_MAX_SUBMIT_BATCH,
     });
+    // Drain: in-flight admissions finish and get their replies before the connection closes.
+    ctx.onShutdown('nats', () => nc.drain());
     ctx.addReadiness({ name: 'nats', check: () => !nc.isClosed() });
     ctx.addReadiness({ name: 'redis', check: () => poolRedis.status === 'ready' });
 

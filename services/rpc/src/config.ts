@@ -30,6 +30,8 @@ export const rpcConfigSchema = z.object({
   RPC_CALL_GAS_CAP: env.bigint(30_000_000n),
   RPC_CALL_TIMEOUT_MS: env.int(5_000, 1),
   RPC_SUBMIT_TIMEOUT_MS: env.int(10_000, 1),
+  /** Submissions sent to the pool together at most (those of one event-loop turn; keep ≤ the pool's POOL_MAX_SUBMIT_BATCH). */
+  RPC_SUBMIT_BATCH: env.int(256, 1),
   RPC_WS_MAX_BUFFERED_BYTES: env.int(16 * 1024 * 1024, 1024),
   RPC_STATE_CACHE_SIZE: env.int(100_000, 1),
 });

@@ -49,7 +49,7 @@ void runService({
       leaves: new LeafReader(hashdb, cfg.RPC_STATE_CACHE_SIZE),
       hashdb,
       executor: executor ? new ExecutorCalls(executor, cfg.L2_CHAIN_ID) : null,
-      submitTx: poolSubmitter(nc, subs.poolTxSubmit, cfg.RPC_SUBMIT_TIMEOUT_MS),
+      submitTx: poolSubmitter(nc, subs, cfg.RPC_SUBMIT_TIMEOUT_MS, cfg.RPC_SUBMIT_BATCH),
       filters: new FilterStore(stateRedis, cfg.RPC_FILTER_PREFIX, cfg.RPC_FILTER_TTL_SEC),
       settings: rpcSettings(cfg, version),
     };
