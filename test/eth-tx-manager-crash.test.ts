@@ -71,6 +71,33 @@ describe('eth-tx-manager crash safety', () => {
     await crashAndRecover('after-broadcast', 14);
   }, 90_000);
 
+  it('loses nothing and duplicates nothing across repeated kill -9 at arbitrary moments', async () => {
+    const acc = devAccount(16);
+    const w = await createWorld(node, acc.privateKey);
+    worlds.push(w);
+    await ensureStreams(w.nc, w.ns, { storage: 'memory' });
+    const ids = Array.from({ length: 8 }, (_, i) => `k${i}`);
+    for (const [i, id] of ids.entries()) await w.client.submit({ id, to: devAccount(12).address, data: `0x${(i + 1).toString(16).padStart(2, '0')}` });
+    for (let round = 0; round < 4; round++) {
+      const p = w.spawn({ ETHTXMAN_MAX_IN_FLIGHT: '2' });
+      await p.ready;
+      // Kills during intake are safe too (unacknowledged messages come back), but only after
+      // JetStream's 30 s ack wait: let the first process store every request to keep this test short.
+      if (round === 0) await eventually(async () => ((await w.redis.keys(`${w.prefix}req:*`)).length === ids.length ? true : undefined), 'all requests stored');
+      await new Promise((r) => setTimeout(r, 50 + Math.floor(Math.random() * 250)));
+      p.child.kill('SIGKILL');
+      await p.exited;
+    }
+    await w.start();
+    const results = [];
+    for (const id of ids) results.push(await w.result(id));
+    expect(results.every((r) => r.status === 'confirmed')).toBe(true);
+    expect(results.map((r) => r.nonce).sort((a, b) => a! - b!)).toEqual(ids.map((_, i) => i));
+    const txs = await sentBy(acc.address);
+    expect(txs.map((t) => t.nonce)).toEqual(ids.map((_, i) => i));
+    expect(txs.map((t) => t.data).sort()).toEqual(ids.map((_, i) => `0x${(i + 1).toString(16).padStart(2, '0')}`));
+  }, 120_000);
+
   it('monitors a confirmed transaction again when an L1 reorg removes it, and gets it mined again', async () => {
     const acc = devAccount(15);
     const w = await createWorld(node, acc.privateKey, { ETHTXMAN_REORG_WATCH_BLOCKS: '100' });
