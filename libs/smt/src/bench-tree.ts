@@ -4,6 +4,8 @@ import type { H4 } from '@zkseq/poseidon';
 import { HashDb } from './hashdb';
 import { LevelBackend, type LevelBackendOptions } from './level-backend';
 import type { LeafChange } from './api';
+import { writeH4 } from './h4';
+import { warmTree } from './tree';
 
 /** xorshift32: reproducible benchmark data. */
 export function prng(seed: number): () => number {
@@ -32,8 +34,11 @@ export async function openBenchTree(dir: string, leaves: number, opts: LevelBack
     const m = JSON.parse(readFileSync(meta, 'utf8')) as { root: string[]; leaves: number };
     if (m.leaves === leaves) {
       const backend = await LevelBackend.open(dir, { prefault: true, ...opts });
-      log(`  cache warmed with ${await backend.warmCache()} nodes`);
-      return { db: new HashDb(backend), root: m.root.map(BigInt) as H4 };
+      const root = m.root.map(BigInt) as H4;
+      const rootBuf = new Uint32Array(8);
+      writeH4(rootBuf, 0, root);
+      log(`  cache warmed with ${await warmTree(backend, rootBuf, opts.cacheNodes ?? 2_000_000)} nodes of the tree`);
+      return { db: new HashDb(backend), root };
     }
   }
   mkdirSync(dir, { recursive: true });

@@ -7,7 +7,7 @@ export { KIND_LEAF, KIND_ZERO_CAP, NodeBatch, type NodeRecord, type NodeStore } 
 export { NodeTable } from './node-table';
 export { MemoryNodeStore, OverlayNodeStore } from './memory-store';
 export { MemoryBackend, type HashDbBackend } from './backend';
-export { applyChanges, readLeaves, type ChangeBuffers, type TreeStats } from './tree';
+export { applyChanges, readLeaves, warmTree, type ChangeBuffers, type TreeStats } from './tree';
 export { HashDb, genesisChanges, defaultLimits, type HashDbLimits, type HashDbStats } from './hashdb';
 export { referenceRoot } from './reference';
 export { LevelBackend, type LevelBackendOptions } from './level-backend';

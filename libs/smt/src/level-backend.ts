@@ -30,8 +30,8 @@ export class LevelBackend implements HashDbBackend {
   private young: NodeTable;
   private old: NodeTable;
   private readonly generation: number;
-  private pending = new NodeTable(1 << 12);
-  private writing = new NodeTable(1 << 12);
+  private pending: NodeTable;
+  private writing: NodeTable;
   private pendingPrograms = new Map<string, Uint8Array>();
   private writingPrograms = new Map<string, Uint8Array>();
   private inFlight: Promise<void> | undefined;
@@ -47,10 +47,10 @@ export class LevelBackend implements HashDbBackend {
     this.generation = Math.max(1024, Math.floor(cacheNodes / 2));
     this.young = new NodeTable(Math.ceil(this.generation / 0.7));
     this.old = new NodeTable(this.young.capacity);
-    if (prefault) {
-      this.young.prefault();
-      this.old.prefault();
-    }
+    // Sized for the backpressure limit, so they do not grow (and touch fresh memory) while busy.
+    this.pending = new NodeTable(Math.ceil(maxPending / 0.7));
+    this.writing = new NodeTable(this.pending.capacity);
+    if (prefault) for (const t of [this.young, this.old, this.pending, this.writing]) t.prefault();
   }
 
   static async open(dir: string, opts: LevelBackendOptions = {}): Promise<LevelBackend> {

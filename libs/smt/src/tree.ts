@@ -411,3 +411,25 @@ export async function readLeaves(store: NodeStore, root: Uint32Array, keys: Uint
   }
   return result;
 }
+
+/**
+ * Loads the tree under `root` breadth-first through `store` (so a caching store keeps it), top
+ * levels first, until `maxNodes` nodes were visited or the tree is exhausted. Value nodes are
+ * skipped: updates never read them. Returns the number of nodes visited.
+ */
+export async function warmTree(store: NodeStore, root: Uint32Array, maxNodes: number): Promise<number> {
+  let frontier = isZero8(root, 0) ? new Uint32Array(0) : root.slice(0, 8);
+  let visited = 0;
+  while (frontier.length > 0 && visited < maxNodes) {
+    const n = Math.min(frontier.length / 8, maxNodes - visited);
+    const recs = await store.getNodes(frontier, n);
+    visited += n;
+    const next: number[] = [];
+    for (const rec of recs) {
+      if (!rec || rec.kind === KIND_LEAF) continue;
+      for (let side = 0; side < 2; side++) if (!isZero8(rec.data, side * 8)) for (let i = 0; i < 8; i++) next.push(rec.data[side * 8 + i]);
+    }
+    frontier = Uint32Array.from(next);
+  }
+  return visited;
+}

@@ -16,6 +16,7 @@ void runService({
     const db = new HashDb(backend, { maxChanges: cfg.HASHDB_MAX_CHANGES, maxKeys: cfg.HASHDB_MAX_KEYS, maxProgramBytes: cfg.HASHDB_MAX_MESSAGE_MB << 20 });
     ctx.onShutdown('hashdb', () => db.close());
     ctx.logger.info({ dataDir: cfg.HASHDB_DATA_DIR, storedFlushId: backend.storedFlushId, instanceId: db.id, poseidonKernel: kernel.name }, 'hashdb opened');
+    if (cfg.HASHDB_WARM_CACHE) ctx.logger.info({ nodes: await backend.warmCache() }, 'node cache warmed');
 
     if (cfg.HASHDB_GENESIS_FILE) {
       const genesis = readGenesisFile(cfg.HASHDB_GENESIS_FILE);
