@@ -6,6 +6,7 @@
 import { JsonRpcProvider, Network, Wallet, WebSocketProvider, isCallException } from 'ethers';
 import { createPublicClient, createWalletClient, defineChain, http, parseAbi, webSocket, type Hex as ViemHex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
+import WebSocket from 'ws';
 import { ethRawTx, fromHex, signTx, toHex, type TxFields } from '@zkseq/batch';
 import { CHAIN_ID, COINBASE, GWEI, newAccount, SequencerStandIn, Stack } from './rpc-harness';
 
@@ -199,6 +200,52 @@ describe('viem', () => {
     await wallet.sendTransaction({ to: alice.address as ViemHex, value: 5n });
     expect(await next).toBeGreaterThan(before);
     await (await ws.transport.getRpcClient()).close();
+  });
+});
+
+describe('eth_subscribe over a raw WebSocket', () => {
+  it('notifies matching logs, ignores others, and stops after eth_unsubscribe', async () => {
+    const ws = new WebSocket(stack.wsUrl);
+    const inbox: { id?: number; result?: unknown; method?: string; params?: { subscription: string; result: Record<string, unknown> } }[] = [];
+    const waiters: (() => void)[] = [];
+    ws.on('message', (d) => {
+      inbox.push(JSON.parse(d.toString()) as (typeof inbox)[number]);
+      waiters.splice(0).forEach((w) => w());
+    });
+    await new Promise((r) => ws.once('open', r));
+    const next = async (pred: (m: (typeof inbox)[number]) => boolean) => {
+      for (;;) {
+        const i = inbox.findIndex(pred);
+        if (i >= 0) return inbox.splice(i, 1)[0];
+        await new Promise<void>((r) => waiters.push(r));
+      }
+    };
+    const request = async (id: number, method: string, params: unknown[]) => {
+      ws.send(JSON.stringify({ jsonrpc: '2.0', id, method, params }));
+      return (await next((m) => m.id === id)).result;
+    };
+    try {
+      const logsSub = (await request(1, 'eth_subscribe', ['logs', { address: EMITTER, topics: [TOPIC] }])) as string;
+      const otherSub = (await request(2, 'eth_subscribe', ['logs', { address: REVERTER }])) as string;
+      expect(logsSub).toMatch(/^0x[0-9a-f]{32}$/);
+      const wallet = new Wallet(toHex(carol.key), provider);
+      const word = `0x${'00'.repeat(31)}33`;
+      const sent = await wallet.sendTransaction({ to: EMITTER, data: word });
+      const note = await next((m) => m.method === 'eth_subscription');
+      expect(note.params).toEqual({ subscription: logsSub, result: expect.objectContaining({ transactionHash: sent.hash, topics: [TOPIC], data: word, removed: false }) });
+      expect(await request(3, 'eth_unsubscribe', [logsSub])).toBe(true);
+      expect(await request(4, 'eth_unsubscribe', [logsSub])).toBe(false);
+      // Subscribed last, newHeads is notified after any logs subscription for the same block.
+      const headsSub = (await request(5, 'eth_subscribe', ['newHeads'])) as string;
+      const again = await wallet.sendTransaction({ to: EMITTER, data: word });
+      const receipt = (await again.wait())!;
+      const head = await next((m) => m.params?.subscription === headsSub && m.params.result.number === `0x${receipt.blockNumber.toString(16)}`);
+      expect(head.params!.result).toMatchObject({ hash: receipt.blockHash, parentHash: expect.stringMatching(/^0x[0-9a-f]{64}$/) });
+      expect(inbox.filter((m) => m.method === 'eth_subscription' && m.params?.subscription !== headsSub)).toEqual([]);
+      expect(otherSub).not.toBe(logsSub);
+    } finally {
+      ws.close();
+    }
   });
 });
 

@@ -3,7 +3,8 @@
 // keep-alive HTTP with many requests in flight.
 // - rpc.send_raw_tx_per_s: eth_sendRawTransaction of pre-signed legacy transfers, each admitted into
 //   the pool DB (full admission: decode, native sender recovery, nonce/balance at the latest root,
-//   Lua insert); every reply is checked to be the tx hash. Also p50/p99 latency.
+//   Lua insert); every reply is checked to be the tx hash. Also p50/p99 latency at that load
+//   (IN_FLIGHT requests outstanding) and with a single request outstanding.
 // - rpc.get_balance_per_s: eth_getBalance at latest for the funded accounts.
 // - rpc.block_number_per_s: eth_blockNumber.
 // Settings that differ from the defaults: no per-IP rate limit (one client IP), and global pool
@@ -128,13 +129,13 @@ function pidOf(command: string): number | undefined {
   return undefined;
 }
 
-/** Runs `jobs` with IN_FLIGHT concurrent workers; returns per-call latencies (ms) and the wall time (s). */
-async function drive(jobs: number, fn: (i: number) => Promise<void>): Promise<{ latencies: number[]; seconds: number }> {
+/** Runs `jobs` with `workers` concurrent workers; returns per-call latencies (ms) and the wall time (s). */
+async function drive(jobs: number, fn: (i: number) => Promise<void>, workers = IN_FLIGHT): Promise<{ latencies: number[]; seconds: number }> {
   const latencies: number[] = new Array(jobs);
   let next = 0;
   const t0 = performance.now();
   await Promise.all(
-    Array.from({ length: IN_FLIGHT }, async () => {
+    Array.from({ length: workers }, async () => {
       for (let i = next++; i < jobs; i = next++) {
         const s = performance.now();
         await fn(i);
@@ -158,11 +159,11 @@ async function forSeconds(seconds: number, fn: (i: number) => Promise<void>): Pr
   return calls / ((performance.now() - t0) / 1000);
 }
 
-function signTransfers(keys: Uint8Array[], nonces: number): string[] {
+function signTransfers(keys: Uint8Array[], nonces: number, firstNonce = 0): string[] {
   const to = new Uint8Array(20).fill(0x42);
   const out: string[] = [];
   // Nonce-major order: a sender's transactions reach the pool in nonce order, spread over time.
-  for (let n = 0; n < nonces; n++) {
+  for (let n = firstNonce; n < firstNonce + nonces; n++) {
     for (const key of keys) {
       const tx: TxFields = { nonce: BigInt(n), gasPrice: 1_000_000_000n, gasLimit: 21_000n, to, value: 1n, data: new Uint8Array(0), chainId: BigInt(CHAIN_ID) };
       out.push(toHex(ethRawTx(tx, signTx(tx, key))));
@@ -222,6 +223,11 @@ async function main() {
     report('rpc.send_raw_tx_per_s', txs.length / seconds, 'tx/s');
     report('rpc.send_raw_tx_p50_ms', percentile(latencies, 50), 'ms');
     report('rpc.send_raw_tx_p99_ms', percentile(latencies, 99), 'ms');
+    // The path's own latency: one request at a time (the warm-up senders' next nonces).
+    const single = signTransfers(keys.slice(SENDERS), 2, NONCES);
+    const alone = await drive(single.length, send(single), 1);
+    report('rpc.send_raw_tx_single_p50_ms', percentile(alone.latencies, 50), 'ms');
+    report('rpc.send_raw_tx_single_p99_ms', percentile(alone.latencies, 99), 'ms');
 
     await forSeconds(1, async (i) => void (await rpc('eth_getBalance', [addresses[i % addresses.length], 'latest'])));
     report(
