@@ -46,6 +46,7 @@ export enum ExecutorErrorCode {
   BatchDataTooBig = 'EXECUTOR_BATCH_DATA_TOO_BIG',
   HashDbUnavailable = 'EXECUTOR_HASHDB_UNAVAILABLE',
   Internal = 'EXECUTOR_INTERNAL',
+  Overloaded = 'EXECUTOR_OVERLOADED',
 }
 
 /** Pool admission errors; messages follow geth's tx pool where geth has one. */

@@ -23,6 +23,7 @@ export const wireCodes: Record<ErrorCode, WireCodes> = {
   [ExecutorErrorCode.BatchDataTooBig]: { jsonRpc: JsonRpcCode.LIMIT_EXCEEDED, grpc: GrpcStatus.INVALID_ARGUMENT },
   [ExecutorErrorCode.HashDbUnavailable]: unavailable,
   [ExecutorErrorCode.Internal]: internal,
+  [ExecutorErrorCode.Overloaded]: { jsonRpc: JsonRpcCode.SERVER_ERROR, grpc: GrpcStatus.RESOURCE_EXHAUSTED },
 
   [PoolErrorCode.AlreadyKnown]: rejected,
   [PoolErrorCode.InvalidRlp]: { jsonRpc: JsonRpcCode.INVALID_PARAMS, grpc: GrpcStatus.INVALID_ARGUMENT },

@@ -13,6 +13,9 @@ export const configSchema = z.object({
   EXECUTOR_MAX_MESSAGE_MB: env.int(16, 1),
   /** Ask the hashdb for a flush id after each persisted batch (the sequencer's durability rule needs it). */
   EXECUTOR_FLUSH_ON_PERSIST: env.bool(true),
+  /** Requests executing at once (one EVM and leaf overlay each), and how many more may wait. */
+  EXECUTOR_MAX_CONCURRENT: env.int(2, 1),
+  EXECUTOR_MAX_QUEUED: env.int(64, 0),
   /** MCP of the counter model: virtual Poseidon permutations per state-tree access. */
   EXECUTOR_COUNTERS_MCP: env.int(32, 1),
 });

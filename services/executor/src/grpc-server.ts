@@ -4,6 +4,7 @@ import { CodedError, ExecutorErrorCode } from '@zkseq/errors';
 import { loadProto, serviceConstructor, toServiceError } from '@zkseq/grpc';
 import { bigIntToH4, h4ToBigInt, type H4, type HashDbApi } from '@zkseq/smt';
 import { RomError } from './constants';
+import type { Limiter } from './limiter';
 import type { BatchExecutor } from './processor';
 import type { ExecutorMetrics } from './metrics';
 import type { BatchResult, ProcessBatchInput, Resources } from './types';
@@ -122,7 +123,7 @@ export function encodeResponse(r: BatchResult, batchNum: bigint, flush: { flushI
   };
 }
 
-export type ExecutorServerDeps = { executor: BatchExecutor; hashdb: HashDbApi; metrics: ExecutorMetrics; flushOnPersist: boolean };
+export type ExecutorServerDeps = { executor: BatchExecutor; hashdb: HashDbApi; metrics: ExecutorMetrics; flushOnPersist: boolean; limiter: Limiter };
 
 function handlers(d: ExecutorServerDeps): Record<string, (req: Req) => Promise<unknown>> {
   return {
@@ -130,7 +131,7 @@ function handlers(d: ExecutorServerDeps): Record<string, (req: Req) => Promise<u
       const input = decodeRequest(req);
       const codes = Object.values((req.contractsBytecode ?? {}) as Record<string, string>);
       if (codes.length > 0) await d.hashdb.setPrograms(codes.map((c) => Uint8Array.from(Buffer.from(c.replace(/^0x/, ''), 'hex'))), { persist: input.updateMerkleTree });
-      const res = await d.executor.processBatch(input);
+      const res = await d.limiter.run(() => d.executor.processBatch(input));
       // The flush id a caller waits on before trusting the new nodes to survive a crash; whether
       // it is stored already is a separate GetFlushStatus call, made only by whoever needs it.
       let flush = { flushId: 0, storedFlushId: 0 };

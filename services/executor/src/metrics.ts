@@ -1,9 +1,14 @@
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { Limiter } from './limiter';
 import { latencyBuckets } from '@zkseq/service';
 
 export type ExecutorMetrics = ReturnType<typeof createMetrics>;
 
-export function createMetrics(registry: Registry) {
+export function createMetrics(registry: Registry, limiter?: Limiter) {
+  if (limiter) {
+    new Gauge({ name: 'executor_queue_length', help: 'ProcessBatch requests waiting for an execution slot', registers: [registry], collect() { this.set(limiter.queueLength); } });
+    new Counter({ name: 'executor_rejected_total', help: 'requests refused because the queue was full', registers: [registry], collect() { this.reset(); this.inc(limiter.rejected); } });
+  }
   return {
     requests: new Counter({ name: 'executor_requests_total', help: 'gRPC calls by method and status', labelNames: ['method', 'status'], registers: [registry] }),
     latency: new Histogram({ name: 'executor_request_seconds', help: 'gRPC call duration', labelNames: ['method'], buckets: latencyBuckets, registers: [registry] }),
