@@ -120,6 +120,10 @@ describe('candidate mode', () => {
     expect(res.romError).toBe(RomError.NoError);
     expect(res.cumulativeGasUsed).toBe(42_000n);
     expect(Buffer.from(res.includedBatchL2Data)).toEqual(Buffer.concat([small(0n), small(1n)]));
+    // Hashes describe the batch of the included txs.
+    const plain = await new BatchExecutor(db).processBatch({ ...batchInput(root, Buffer.concat([small(0n), small(1n)]), 0n), updateMerkleTree: false });
+    expect(res.newAccInputHash).toEqual(plain.newAccInputHash);
+    expect(res.newStateRoot).toEqual(plain.newStateRoot);
     // The same txs as a plain batch: the ROM rule sends everything back to the post-GER root.
     const rom = await new BatchExecutor(db).processBatch(batchInput(root, Buffer.concat([small(0n), huge]), 0n));
     expect(rom.romError).toBe(RomError.OutOfCountersStep);

@@ -201,8 +201,6 @@ class BatchRun {
 
   async run(): Promise<BatchResult> {
     const inp = this.input;
-    const bh = batchHashData(inp.batchL2Data);
-    const newAcc = accInputHash(inp.oldAccInputHash, bh, inp.globalExitRoot, inp.timestamp, hexBytes(inp.coinbase));
     const batchCounters = this.e.counting ? this.tracker.batch(inp.batchL2Data.length) : zeroCounters();
     const decoded = decodeBatchL2Data(inp.batchL2Data);
     const senders = decoded.ok ? decoded.txs.map((tx) => (inp.from !== undefined ? inp.from.toLowerCase() : addrHex(recoverSender(tx)))) : [];
@@ -334,6 +332,9 @@ class BatchRun {
       r.stateRoot = r.included && r.stepIndex !== undefined ? this.rootAfterStep(r.stepIndex) : this.rootAfterStep(Math.min(stepIdx, this.stepRoots.length - 1));
     }
     const newStateRoot = this.rootAfterStep(this.steps.length - 1);
+    // Candidate mode describes the batch the included txs would make.
+    const includedData = Buffer.concat(included);
+    const bh = batchHashData(inp.remaining ? includedData : inp.batchL2Data);
     const ler = await this.ov.get(storageRef(ADDRESS_GER_MANAGER, LOCAL_EXIT_ROOT_STORAGE_POS));
     const rw = new Map<string, { nonce: bigint; balance: bigint }>();
     for (const a of this.e.sm.touched) {
@@ -344,7 +345,7 @@ class BatchRun {
     }
     return {
       newStateRoot,
-      newAccInputHash: newAcc,
+      newAccInputHash: accInputHash(inp.oldAccInputHash, bh, inp.globalExitRoot, inp.timestamp, hexBytes(inp.coinbase)),
       newLocalExitRoot: setLengthLeft(bigIntToBytes(ler), 32),
       newBatchNum: inp.oldBatchNum + 1n,
       batchHashData: bh,
@@ -353,7 +354,7 @@ class BatchRun {
       cumulativeGasUsed: cumulativeGas,
       responses: responses.map(stripInternal),
       readWriteAddresses: rw,
-      includedBatchL2Data: Buffer.concat(included),
+      includedBatchL2Data: includedData,
       hashdbCalls: this.stats.hashdbCalls,
     };
   }
