@@ -15,6 +15,9 @@ import {
 } from '@zkseq/batch';
 import { EXECUTOR_FOLDERS, EXPECTED_COUNTS, executorInputs, printCounts, stateTransitionFiles } from './executor-vectors';
 
+// Whole-batch executions; CI machines are shared and slow.
+jest.setTimeout(180_000);
+
 describe('batchHashData and newAccInputHash of every fork-6 executor input', () => {
   const counts: Record<string, { passed: number; total: number }> = {};
   afterAll(() => printCounts('batch hashes per folder:', counts));

@@ -5,6 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FORK6 } from './executor-vectors';
 
+// Whole-batch executions; CI machines are shared and slow.
+jest.setTimeout(180_000);
+
 const root = join(__dirname, '..');
 const run = (file: string) => spawnSync('pnpm', ['--silent', 'exec-batch', file], { cwd: root, encoding: 'utf8' });
 

@@ -6,6 +6,9 @@ import { BatchExecutor } from '../services/executor/src/processor';
 import { loadPreState, toProcessBatchInput, type ExecutorInputJson } from '../services/executor/src/executor-input';
 import { EXECUTOR_FOLDERS, EXPECTED_COUNTS, executorInputs, printCounts, stateTransitionFiles, type StateTransitionCase } from './executor-vectors';
 
+// Whole-batch executions; CI machines are shared and slow.
+jest.setTimeout(180_000);
+
 const pad32 = (h: string) => `0x${BigInt(h).toString(16).padStart(64, '0')}`;
 
 /** calldata inputs map address -> code hash; their code comes from the state-transition genesis. */

@@ -4,6 +4,9 @@ import { ADDRESS_SYSTEM, RomError } from './constants';
 import { stateRootSlot } from './evm-factory';
 import { BatchExecutor } from './processor';
 
+// Whole-batch executions; CI machines are shared and slow.
+jest.setTimeout(180_000);
+
 const hex = (s: string) => Uint8Array.from(Buffer.from(s, 'hex'));
 const addr = (n: number) => `0x${n.toString(16).padStart(40, '0')}`;
 const A = addr(0xa0001); // JUMPDEST inside push data
