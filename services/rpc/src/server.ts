@@ -12,6 +12,9 @@ export type RpcServerOptions = { host: string; port: number; maxBodyBytes: numbe
 
 export type RpcServer = { server: Server; port: number; close(): Promise<void> };
 
+/** An oversized body is drained up to this multiple of the limit before the connection is cut. */
+const DRAIN_CAP_FACTOR = 4;
+
 const CORS = {
   'access-control-allow-origin': '*',
   'access-control-allow-methods': 'POST, GET, OPTIONS',
@@ -74,28 +77,24 @@ export async function startRpcServer(
       send(res, 405, errorResponse(null, new CodedError(RpcErrorCode.InvalidRequest, 'JSON-RPC requests are POSTed (or sent over WebSocket)')));
       return;
     }
+    // An oversized body is read and dropped before the 413 goes out: answering while the client is
+    // still sending would make it see a broken pipe instead of the error. Past a hard cap the
+    // connection is cut.
     const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > opts.maxBodyBytes) {
-      send(res, 413, tooLarge(), true);
-      req.resume();
-      return;
-    }
     const chunks: Buffer[] = [];
     let size = 0;
-    let refused = false;
+    let refused = declared > opts.maxBodyBytes;
     req.on('data', (chunk: Buffer) => {
-      if (refused) return;
       size += chunk.length;
-      if (size > opts.maxBodyBytes) {
+      if (!refused && size > opts.maxBodyBytes) {
         refused = true;
         chunks.length = 0;
-        send(res, 413, tooLarge(), true);
-        return;
       }
-      chunks.push(chunk);
+      if (!refused) chunks.push(chunk);
+      else if (size > DRAIN_CAP_FACTOR * opts.maxBodyBytes) req.destroy();
     });
     req.on('end', () => {
-      if (refused) return;
+      if (refused) return send(res, 413, tooLarge(), true);
       onBody(req, res, Buffer.concat(chunks).toString('utf8')).catch((err) => {
         logger.error({ err }, 'request handling failed');
         if (!res.headersSent) send(res, 500, errorResponse(null, err, logger));
