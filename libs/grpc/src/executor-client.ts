@@ -133,13 +133,15 @@ export class ExecutorClient {
       ...(req.remaining
         ? {
             remaining: {
-              steps: req.remaining.steps,
-              keccakHashes: req.remaining.keccakHashes,
-              poseidonHashes: req.remaining.poseidonHashes,
-              poseidonPaddings: req.remaining.poseidonPaddings,
-              memAligns: req.remaining.memAligns,
-              arithmetics: req.remaining.arithmetics,
-              binaries: req.remaining.binaries,
+              counters: {
+                steps: req.remaining.steps,
+                keccakHashes: req.remaining.keccakHashes,
+                poseidonHashes: req.remaining.poseidonHashes,
+                poseidonPaddings: req.remaining.poseidonPaddings,
+                memAligns: req.remaining.memAligns,
+                arithmetics: req.remaining.arithmetics,
+                binaries: req.remaining.binaries,
+              },
               gas: Number(req.remaining.gas),
               bytes: req.remaining.bytes,
               txs: req.remaining.txs,

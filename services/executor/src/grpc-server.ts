@@ -34,18 +34,19 @@ const address = (v: unknown, what: string, optional = false): string | undefined
 /** proto ProcessBatchRequest -> processor input (validated). */
 export function decodeRequest(req: Req): ProcessBatchInput {
   const rem = req.remaining as Req | null | undefined;
+  const c = (rem?.counters ?? {}) as Req;
   const remaining: Resources | undefined = rem
     ? {
-        steps: Number(rem.steps),
-        keccakF: Number(rem.keccakHashes),
-        poseidonG: Number(rem.poseidonHashes),
-        paddingPG: Number(rem.poseidonPaddings),
-        memAlign: Number(rem.memAligns),
-        arith: Number(rem.arithmetics),
-        binary: Number(rem.binaries),
-        gas: BigInt(rem.gas),
-        bytes: Number(rem.bytes),
-        txs: Number(rem.txs),
+        steps: Number(c.steps ?? 0),
+        keccakF: Number(c.keccakHashes ?? 0),
+        poseidonG: Number(c.poseidonHashes ?? 0),
+        paddingPG: Number(c.poseidonPaddings ?? 0),
+        memAlign: Number(c.memAligns ?? 0),
+        arith: Number(c.arithmetics ?? 0),
+        binary: Number(c.binaries ?? 0),
+        gas: BigInt(rem.gas ?? 0),
+        bytes: Number(rem.bytes ?? 0),
+        txs: Number(rem.txs ?? 0),
       }
     : undefined;
   if (!Buffer.isBuffer(req.batchL2Data)) throw bad('batch_l2_data must be bytes');
