@@ -1,0 +1,1 @@
+export { parseGenesis, readGenesisFile, genesisToJson, writeGenesisFile, type L2Genesis, type GenesisJson } from './genesis';
