@@ -5,7 +5,9 @@ import { keyBalance, keyCode, keyCodeLength, keyNonce, keyStorage } from '@zkseq
 export type LeafRef = { key: H4; id: string };
 export type AccountKeys = { balance: LeafRef; nonce: LeafRef; code: LeafRef; length: LeafRef };
 
-const MAX_CACHED = 500_000;
+/** About 1 kB per account (four keys with their ids), a few hundred bytes per slot. */
+const MAX_ACCOUNTS = 50_000;
+const MAX_SLOTS = 200_000;
 const accountKeys = new Map<string, AccountKeys>();
 const storageKeys = new Map<string, LeafRef>();
 
@@ -20,7 +22,7 @@ function ref(key: H4): LeafRef {
 export function keysOf(address: string): AccountKeys {
   let k = accountKeys.get(address);
   if (k === undefined) {
-    if (accountKeys.size >= MAX_CACHED) accountKeys.clear();
+    if (accountKeys.size >= MAX_ACCOUNTS) accountKeys.clear();
     k = { balance: ref(keyBalance(address)), nonce: ref(keyNonce(address)), code: ref(keyCode(address)), length: ref(keyCodeLength(address)) };
     accountKeys.set(address, k);
   }
@@ -32,7 +34,7 @@ export function storageRef(address: string, slot: bigint): LeafRef {
   const cacheKey = `${address}${slot.toString(16)}`;
   let r = storageKeys.get(cacheKey);
   if (r === undefined) {
-    if (storageKeys.size >= MAX_CACHED) storageKeys.clear();
+    if (storageKeys.size >= MAX_SLOTS) storageKeys.clear();
     r = ref(keyStorage(address, slot));
     storageKeys.set(cacheKey, r);
   }

@@ -9,13 +9,19 @@ const EMPTY = new Uint8Array(0);
 /** ethereumjs only compares an account's codeHash with KECCAK256_NULL; any other value means "has code". */
 const HAS_CODE = new Uint8Array(32).fill(1);
 
-const MAX_CACHED_PROGRAMS = 4096;
+const MAX_CACHED_PROGRAM_BYTES = 32 << 20;
 /** Bytecode by Poseidon code hash (content-addressed, so safe to share across requests). */
 const programCache = new Map<bigint, Uint8Array>();
+let programCacheBytes = 0;
 
 function cacheProgram(hash: bigint, code: Uint8Array): void {
-  if (programCache.size >= MAX_CACHED_PROGRAMS) programCache.clear();
+  if (programCache.has(hash)) return;
+  if (programCacheBytes + code.length > MAX_CACHED_PROGRAM_BYTES) {
+    programCache.clear();
+    programCacheBytes = 0;
+  }
   programCache.set(hash, code);
+  programCacheBytes += code.length;
 }
 
 export type AccountTouch = { address: string };
