@@ -4,7 +4,10 @@
  */
 export function poolKeys(prefix: string) {
   return {
-    /** HASH: the transaction record (fields of PoolTx). */
+    /**
+     * HASH: the transaction record. What the scripts use has its own field (hash, from, nonce,
+     * gasPrice, receivedAt, status, reason, updatedAt); the rest is one JSON field, `data`.
+     */
     tx: (hash: string) => `${prefix}tx:${hash}`,
     /** ZSET nonce → hash of a sender's pending transactions. */
     sender: (address: string) => `${prefix}sender:${address}`,

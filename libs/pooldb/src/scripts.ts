@@ -94,7 +94,7 @@ end
 /**
  * Admission. ARGV: prefix, hash, from, nonce, gasPrice, stateNonce, now, retentionSec,
  * accountPending, accountQueued, globalPending, globalQueued, priceBumpPercent, nonceWindow,
- * receivedAt, then the record's field/value pairs. Returns {'OK', replacedHash|''} or
+ * receivedAt, data (the rest of the record as one JSON string). Returns {'OK', replacedHash|''} or
  * {REJECTION, args...}; a rejection writes nothing.
  *
  * The common case (a new nonce of a known or new sender, no nonce raise, no replacement) updates
@@ -147,7 +147,8 @@ if existing then
   redis.call('ZREM', kExpiry, existing)
 end
 if st then redis.call('DEL', t) end
-redis.call('HSET', t, 'status', 'pending', 'reason', '', 'updatedAt', now, unpack(ARGV, 16))
+redis.call('HSET', t, 'hash', hash, 'from', from, 'nonce', ARGV[4], 'gasPrice', price, 'receivedAt', receivedAt, 'data', ARGV[16],
+  'status', 'pending', 'reason', '', 'updatedAt', now)
 redis.call('ZADD', kSender(from), nonce, hash)
 redis.call('ZADD', kExpiry, receivedAt, hash)
 if raised or existing then
