@@ -7,7 +7,8 @@ export type HashDbProcess = { child: ChildProcess; grpcAddress: string; metricsU
 
 export function startHashDb(env: Record<string, string>): Promise<HashDbProcess> {
   const child = spawn(process.execPath, [join(__dirname, '../services/hashdb/dist/main.js')], {
-    env: { ...process.env, HASHDB_GRPC_PORT: '0', METRICS_PORT: '0', LOG_LEVEL: 'info', ...env },
+    // A small cache keeps start-up (prefault) fast.
+    env: { ...process.env, HASHDB_GRPC_PORT: '0', METRICS_PORT: '0', LOG_LEVEL: 'info', HASHDB_CACHE_NODES: '100000', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: string[] = [];

@@ -17,7 +17,10 @@ export type LevelBackendOptions = {
 // Nodes per LevelDB batch: large enough to amortise the call, small enough for the memtable.
 const WRITE_CHUNK = 20_000;
 
-const NODE = 0x6e; // 'n' + 32-byte hash -> 12 field elements, 8 bytes little-endian each
+// Node keys: 'n' 0 0 0 + the hash as 8 little-endian u32 (the padding keeps the words 4-byte aligned
+// in write buffers) -> 12 field elements, 8 bytes little-endian each.
+const NODE = 0x6e;
+const NODE_KEY = 36;
 const PROGRAM = 0x70; // 'p' + 32-byte hash -> bytecode
 const META_FLUSH_ID = Buffer.from('m:storedFlushId');
 
@@ -44,9 +47,10 @@ export class LevelBackend implements HashDbBackend {
     private readonly maxPending: number,
     prefault: boolean,
   ) {
-    this.generation = Math.max(1024, Math.floor(cacheNodes / 2));
-    this.young = new NodeTable(Math.ceil(this.generation / 0.7));
+    // Each generation fills its power-of-two table to the 3/4 load limit (cacheNodes rounds up).
+    this.young = new NodeTable(Math.ceil(Math.max(2048, cacheNodes / 2) / 0.75));
     this.old = new NodeTable(this.young.capacity);
+    this.generation = Math.floor(this.young.capacity * 0.75) - 1;
     // Sized for the backpressure limit, so they do not grow (and touch fresh memory) while busy.
     this.pending = new NodeTable(Math.ceil(maxPending / 0.7));
     this.writing = new NodeTable(this.pending.capacity);
@@ -54,11 +58,22 @@ export class LevelBackend implements HashDbBackend {
   }
 
   static async open(dir: string, opts: LevelBackendOptions = {}): Promise<LevelBackend> {
-    const db = new ClassicLevel<Buffer, Buffer>(dir, { keyEncoding: 'buffer', valueEncoding: 'buffer', cacheSize: opts.blockCacheBytes ?? 64 << 20, writeBufferSize: 16 << 20 });
+    const db = new ClassicLevel<Buffer, Buffer>(dir, {
+      keyEncoding: 'buffer',
+      valueEncoding: 'buffer',
+      cacheSize: opts.blockCacheBytes ?? 64 << 20,
+      // Node hashes are random bytes: compression only costs CPU. A larger memtable means fewer level-0 compactions.
+      compression: false,
+      writeBufferSize: 64 << 20,
+      maxFileSize: 8 << 20,
+    });
     await db.open();
     const raw = await db.get(META_FLUSH_ID);
     return new LevelBackend(db, raw ? Number(raw.toString()) : 0, opts.cacheNodes ?? 2_000_000, opts.maxPendingNodes ?? 200_000, opts.prefault ?? false);
   }
+
+  /** Nodes read from LevelDB (cache misses), since open. */
+  dbReads = 0;
 
   get cachedNodes(): number {
     return this.young.size + this.old.size;
@@ -77,6 +92,7 @@ export class LevelBackend implements HashDbBackend {
       if (!rec) miss.push(i);
     }
     if (miss.length === 0) return out;
+    this.dbReads += miss.length;
     const values = await this.db.getMany(miss.map((i) => nodeKey(hashes, i * 8)));
     const data = new Uint32Array(16);
     miss.forEach((i, j) => {
@@ -111,7 +127,7 @@ export class LevelBackend implements HashDbBackend {
     for await (const [k, v] of this.db.iterator({ gte: Buffer.from([NODE]), lt: Buffer.from([NODE + 1]) })) {
       const words = new Uint32Array(v.buffer.slice(v.byteOffset, v.byteOffset + 96));
       if ((words[1] | words[3] | words[5] | words[7] | words[9] | words[11] | words[13] | words[15]) === 0) continue;
-      key.set(new Uint32Array(k.buffer.slice(k.byteOffset + 1, k.byteOffset + 33)));
+      key.set(new Uint32Array(k.buffer.slice(k.byteOffset + 4, k.byteOffset + NODE_KEY)));
       data.set(words.subarray(0, 16));
       // `old` first, so the later rotation keeps what `young` holds.
       const table = n < this.generation ? this.old : this.young;
@@ -189,20 +205,27 @@ export class LevelBackend implements HashDbBackend {
   }
 
   private async writeAll(): Promise<void> {
-    for (let slot = 0; slot >= 0; ) {
-      // One buffer per chunk for all keys and values; each op gets views (LevelDB copies them).
-      const keyBuf = Buffer.alloc(WRITE_CHUNK * 33);
-      const valBuf = Buffer.alloc(WRITE_CHUNK * 96);
-      const vals = new Uint32Array(valBuf.buffer, valBuf.byteOffset, WRITE_CHUNK * 24);
+    let left = this.writing.size;
+    for (let slot = 0; slot >= 0 && left > 0; ) {
+      // One buffer per chunk for all keys and values, sized to the chunk (fresh memory is slow
+      // to touch); each op gets views, which LevelDB copies.
+      const n = Math.min(WRITE_CHUNK, left);
+      const keyBuf = Buffer.alloc(n * NODE_KEY);
+      const keyWords = new Uint32Array(keyBuf.buffer, keyBuf.byteOffset, n * 9);
+      const valBuf = Buffer.allocUnsafe(n * 96);
+      const vals = new Uint32Array(valBuf.buffer, valBuf.byteOffset, n * 24);
       const ops: { type: 'put'; key: Buffer; value: Buffer }[] = [];
-      slot = this.writing.scan(slot, WRITE_CHUNK, (keys, ko, data, dof, kind) => {
+      slot = this.writing.scan(slot, n, (keys, ko, data, dof, kind) => {
         const j = ops.length;
-        keyBuf[j * 33] = NODE;
-        Buffer.from(keys.buffer, keys.byteOffset + ko * 4, 32).copy(keyBuf, j * 33 + 1);
-        for (let i = 0; i < 16; i++) vals[j * 24 + i] = data[dof + i];
-        if (kind === KIND_LEAF) vals[j * 24 + 16] = 1;
-        ops.push({ type: 'put', key: keyBuf.subarray(j * 33, j * 33 + 33), value: valBuf.subarray(j * 96, j * 96 + 96) });
+        keyBuf[j * NODE_KEY] = NODE;
+        for (let i = 0; i < 8; i++) keyWords[j * 9 + 1 + i] = keys[ko + i];
+        const v = j * 24;
+        for (let i = 0; i < 16; i++) vals[v + i] = data[dof + i];
+        vals.fill(0, v + 16, v + 24);
+        if (kind === KIND_LEAF) vals[v + 16] = 1;
+        ops.push({ type: 'put', key: keyBuf.subarray(j * NODE_KEY, j * NODE_KEY + NODE_KEY), value: valBuf.subarray(j * 96, j * 96 + 96) });
       });
+      left -= ops.length;
       if (ops.length > 0) await this.db.batch(ops);
     }
     if (this.writingPrograms.size > 0) await this.db.batch([...this.writingPrograms].map(([hash, code]) => ({ type: 'put' as const, key: programKey(hash), value: Buffer.from(code) })));
@@ -210,9 +233,9 @@ export class LevelBackend implements HashDbBackend {
 }
 
 function nodeKey(hashes: Uint32Array, off: number): Buffer {
-  const b = Buffer.allocUnsafe(33);
+  const b = Buffer.alloc(NODE_KEY);
   b[0] = NODE;
-  Buffer.from(hashes.buffer, hashes.byteOffset + off * 4, 32).copy(b, 1);
+  Buffer.from(hashes.buffer, hashes.byteOffset + off * 4, 32).copy(b, 4);
   return b;
 }
 

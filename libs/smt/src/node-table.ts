@@ -9,6 +9,8 @@ export class NodeTable {
   private keys: Uint32Array;
   private data: Uint32Array;
   private kinds: Uint8Array;
+  /** Occupied slots in insertion order, so a scan costs the entries, not the capacity. */
+  private used: Int32Array;
   private mask: number;
   size = 0;
 
@@ -19,6 +21,7 @@ export class NodeTable {
     this.keys = new Uint32Array(cap * 8);
     this.data = new Uint32Array(cap * 16);
     this.kinds = new Uint8Array(cap);
+    this.used = new Int32Array(Math.ceil(cap * 0.75) + 1);
   }
 
   get capacity(): number {
@@ -55,7 +58,7 @@ export class NodeTable {
     // Element loops: for 8 and 16 words they beat subarray + set, which allocate.
     if (s < 0) {
       s = ~s;
-      this.size++;
+      this.used[this.size++] = s;
       const k = this.keys;
       for (let i = 0; i < 8; i++) k[s * 8 + i] = key[ko + i];
     }
@@ -72,26 +75,27 @@ export class NodeTable {
     this.keys.fill(0);
     this.data.fill(0);
     this.kinds.fill(0);
+    this.used.fill(0);
     return this;
   }
 
   clear(): void {
-    this.kinds.fill(0);
+    if (this.size * 8 < this.capacity) for (let i = 0; i < this.size; i++) this.kinds[this.used[i]] = 0;
+    else this.kinds.fill(0);
     this.size = 0;
   }
 
   /**
-   * Calls fn for up to `limit` entries from slot `from` on (views valid only during the call);
-   * returns the slot to continue from, or -1 at the end.
+   * Calls fn for up to `limit` entries from the `from`-th inserted on (views valid only during
+   * the call); returns the position to continue from, or -1 at the end.
    */
   scan(from: number, limit: number, fn: (keys: Uint32Array, ko: number, data: Uint32Array, dof: number, kind: number) => void): number {
-    let seen = 0;
-    for (let s = from; s <= this.mask; s++) {
-      if (this.kinds[s] === 0) continue;
-      if (seen++ === limit) return s;
+    const end = Math.min(this.size, from + limit);
+    for (let i = from; i < end; i++) {
+      const s = this.used[i];
       fn(this.keys, s * 8, this.data, s * 16, this.kinds[s]);
     }
-    return -1;
+    return end < this.size ? end : -1;
   }
 
   private resize(cap: number): void {
@@ -100,6 +104,7 @@ export class NodeTable {
     this.keys = new Uint32Array(cap * 8);
     this.data = new Uint32Array(cap * 16);
     this.kinds = new Uint8Array(cap);
+    this.used = new Int32Array(Math.ceil(cap * 0.75) + 1);
     this.size = 0;
     for (let s = 0; s < old.cap; s++) if (old.kinds[s] !== 0) this.set(old.keys, s * 8, old.data, s * 16, old.kinds[s]);
   }

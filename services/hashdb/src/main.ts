@@ -12,7 +12,7 @@ void runService({
   config: configSchema,
   async start(ctx, cfg) {
     mkdirSync(cfg.HASHDB_DATA_DIR, { recursive: true });
-    const backend = await LevelBackend.open(cfg.HASHDB_DATA_DIR, { cacheNodes: cfg.HASHDB_CACHE_NODES, blockCacheBytes: cfg.HASHDB_BLOCK_CACHE_MB << 20 });
+    const backend = await LevelBackend.open(cfg.HASHDB_DATA_DIR, { cacheNodes: cfg.HASHDB_CACHE_NODES, blockCacheBytes: cfg.HASHDB_BLOCK_CACHE_MB << 20, prefault: cfg.HASHDB_PREFAULT });
     const db = new HashDb(backend, { maxChanges: cfg.HASHDB_MAX_CHANGES, maxKeys: cfg.HASHDB_MAX_KEYS, maxProgramBytes: cfg.HASHDB_MAX_MESSAGE_MB << 20 });
     ctx.onShutdown('hashdb', () => db.close());
     ctx.logger.info({ dataDir: cfg.HASHDB_DATA_DIR, storedFlushId: backend.storedFlushId, instanceId: db.id, poseidonKernel: kernel.name }, 'hashdb opened');
@@ -26,7 +26,7 @@ void runService({
       ctx.logger.info({ root, accounts: genesis.accounts.length }, 'genesis loaded');
     }
 
-    const metrics = createMetrics(ctx.registry, db.stats, () => backend.cachedNodes);
+    const metrics = createMetrics(ctx.registry, db.stats, backend);
     const server = await startGrpcServer(db, metrics, cfg.HASHDB_GRPC_HOST, cfg.HASHDB_GRPC_PORT, cfg.HASHDB_MAX_MESSAGE_MB << 20);
     ctx.onShutdown('grpc', () => server.close());
     ctx.addReadiness({ name: 'grpc', check: () => true });

@@ -8,7 +8,7 @@ export type HashDbMetrics = {
 };
 
 /** Every metric of the hashdb service. Tree counters are read from the HashDb's running totals at scrape time. */
-export function createMetrics(registry: Registry, stats: HashDbStats, cachedNodes: () => number): HashDbMetrics {
+export function createMetrics(registry: Registry, stats: HashDbStats, backend: { cachedNodes: number; dbReads: number }): HashDbMetrics {
   const calls = new Counter({ name: 'hashdb_grpc_calls_total', help: 'gRPC calls by method and status code', labelNames: ['method', 'status'], registers: [registry] });
   const latency = new Histogram({ name: 'hashdb_grpc_latency_seconds', help: 'gRPC call latency by method', labelNames: ['method'], buckets: latencyBuckets, registers: [registry] });
   const total = (name: string, help: string, read: () => number) => {
@@ -27,6 +27,7 @@ export function createMetrics(registry: Registry, stats: HashDbStats, cachedNode
   total('hashdb_nodes_written_total', 'tree nodes written (leaves, branches, values)', () => stats.nodesWritten);
   total('hashdb_hashes_total', 'Poseidon permutations computed for the tree', () => stats.hashes);
   total('hashdb_nodes_loaded_total', 'tree nodes looked up (cache or LevelDB)', () => stats.nodesLoaded);
-  new Gauge({ name: 'hashdb_cached_nodes', help: 'tree nodes held in the memory cache', registers: [registry], collect() { this.set(cachedNodes()); } });
+  total('hashdb_db_reads_total', 'tree nodes read from LevelDB (cache misses)', () => backend.dbReads);
+  new Gauge({ name: 'hashdb_cached_nodes', help: 'tree nodes held in the memory cache', registers: [registry], collect() { this.set(backend.cachedNodes); } });
   return { calls, latency };
 }
