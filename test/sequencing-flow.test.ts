@@ -2,6 +2,7 @@
 // real rollup: closed batches written through the StateDB are sequenced exactly once, within the
 // L1 transaction limits, and become virtual with our accInputHash; forced batches reach the sequencer.
 import { contractAt, encodeForceBatch, fundFees } from '@zkseq/contracts';
+import { waitFor } from './harness/processes';
 import { decode, streams, type BatchVirtualized, type ForcedBatchSeen } from '@zkseq/messaging';
 import { SequencingWorld } from './harness/sequencing';
 
@@ -93,5 +94,32 @@ describe('sequencing closed batches to L1', () => {
     expect(Number(lastForced)).toBe(1);
     const [accInputHash] = await w.rollupRead('sequencedBatches', n);
     expect(accInputHash).toBe((await w.state.getBatch(n))!.accInputHash);
+  });
+
+  it('records L1 global exit roots for the sequencer and holds a batch until its GER is on L1', async () => {
+    const ger = contractAt('GlobalExitRootManager', w.system.globalExitRootManager, w.wallet(w.admin));
+    const first = `0x${'a1'.repeat(32)}` as const;
+    const receipt = (await (await ger.getFunction('updateGlobalExitRoot')(first)).wait())!;
+    const at = (await w.provider.getBlock(receipt.blockNumber))!.timestamp;
+    const latest = await waitFor(async () => {
+      const g = await w.state.getLatestGer();
+      return g?.globalExitRoot === first ? g : undefined;
+    }, 'the synchronizer to record the GER');
+    expect(latest.timestamp).toBe(at);
+
+    const [withKnown] = await w.closeBatches([64], { globalExitRoot: first });
+    await w.waitVirtual(withKnown);
+
+    // A GER L1 does not know yet: the batch waits, then goes once the GER is posted.
+    const second = `0x${'b2'.repeat(32)}` as const;
+    const [withUnknown] = await w.closeBatches([64], { globalExitRoot: second });
+    await w.sender!.waitForLog((l) => l.msg === 'next batch cannot be sequenced yet (timestamp ahead of L1, GER or forced batch not on L1)' && l.batch === withUnknown, 'the sender to hold the batch');
+    const [onL1] = await w.rollupRead('lastBatchSequenced');
+    expect(Number(onL1)).toBe(withKnown);
+    await (await ger.getFunction('updateGlobalExitRoot')(second)).wait();
+    await w.waitVirtual(withUnknown);
+    expect((await w.state.getBatch(withUnknown))!.globalExitRoot).toBe(second);
+    const [accInputHash] = await w.rollupRead('sequencedBatches', withUnknown);
+    expect(accInputHash).toBe((await w.state.getBatch(withUnknown))!.accInputHash);
   });
 });

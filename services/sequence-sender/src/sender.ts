@@ -121,7 +121,8 @@ export class SequenceSender {
       return options.pollMs;
     }
     if (halt) {
-      this.notice(`halt:${halt.at}`, () => logger.error({ halt, closedNotSequenced: heads.lastClosedBatch - lastTo }, 'sequencing is halted; no sequence is sent until an operator clears the halt'));
+      this.notice(`halt:${halt.at}:${heads.lastClosedBatch}`, () =>
+        logger.error({ halt, lastClosedBatch: heads.lastClosedBatch, closedNotSequenced: heads.lastClosedBatch - lastTo }, 'sequencing is halted; no sequence is sent until an operator clears the halt'));
       return options.pollMs;
     }
     if (heads.lastClosedBatch <= lastTo) {

@@ -17,7 +17,7 @@ void runService({
     const options = syncOptions(cfg);
     const metrics = createMetrics(ctx.registry);
     const rollup = deployment.contracts.rollup as Hex;
-    const l1 = new L1Reader(cfg.L1_RPC_URL ?? deployment.l1.rpcUrl, deployment.l1.chainId, rollup, cfg.L1_RPC_TIMEOUT_MS);
+    const l1 = new L1Reader(cfg.L1_RPC_URL ?? deployment.l1.rpcUrl, deployment.l1.chainId, rollup, deployment.contracts.globalExitRootManager as Hex, cfg.L1_RPC_TIMEOUT_MS);
     ctx.onShutdown('l1', () => l1.destroy());
     const redis = new Redis(cfg.STATE_REDIS_URL, { lazyConnect: true });
     await redis.connect();

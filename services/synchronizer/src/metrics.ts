@@ -13,6 +13,7 @@ export function createMetrics(registry: Registry) {
       name: 'sync_virtualization_latency_seconds', help: 'Time from a batch closing to it becoming virtual', buckets: [0.5, 1, 2, 3, 5, 7.5, 10, 15, 20, 30, 60, 120, 300], registers,
     }),
     sequences: new Counter({ name: 'sync_sequences_total', help: 'Sequencing events processed by kind', labelNames: ['kind'], registers }),
+    gerUpdates: new Counter({ name: 'sync_ger_updates_total', help: 'Latest global exit roots recorded for the sequencer', registers }),
     forcedBatches: new Counter({ name: 'sync_forced_batches_total', help: 'ForceBatch events handed to the sequencer', registers }),
     reorgs: new Counter({ name: 'sync_l1_reorgs_total', help: 'L1 reorgs detected', registers }),
     rolledBack: new Counter({ name: 'sync_rolled_back_batches_total', help: 'Virtual batches rolled back to closed by L1 reorgs', registers }),

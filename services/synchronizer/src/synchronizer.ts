@@ -15,7 +15,7 @@ import type { Logger } from '@zkseq/service';
 import type { Halt, StateDb } from '@zkseq/statedb';
 import { checkSequence, type L1Sequence, type Mismatch } from './check';
 import type { SyncOptions } from './config';
-import type { BlockHeader, L1Reader } from './l1';
+import type { BlockHeader, GerUpdate, L1Reader } from './l1';
 import type { Metrics } from './metrics';
 import type { L1BlockRef, SyncStore } from './store';
 
@@ -131,16 +131,23 @@ export class Synchronizer {
       return 'progress';
     }
     const last = await header(to);
-    const logs = await l1.rollupLogs(from, to);
+    const logs = await l1.logs(from, to);
     // The logs must come from the chain whose headers we hold; otherwise L1 moved under us: retry.
     for (const log of logs) if ((await header(log.blockNumber)).hash !== log.blockHash) throw new Error(`L1 changed while reading blocks ${from}..${to}`);
 
+    let ger: GerUpdate | null = null;
     for (const log of logs) {
+      const update = l1.parseGerUpdate(log);
+      if (update) {
+        ger = update;
+        continue;
+      }
       const event = parseRollupLog(log);
       if (!event) continue;
       const ok = await this.onEvent(event, log, await header(log.blockNumber));
       if (!ok) return 'halted';
     }
+    if (ger) await this.latestGer(ger);
     const again = await l1.block(to);
     if (!again || again.hash !== last.hash) throw new Error(`L1 block ${to} changed while it was processed`);
     await store.advance({ number: to, hash: last.hash });
@@ -221,6 +228,13 @@ export class Synchronizer {
     this.d.logger.info({ forceBatchNum: msg.forceBatchNum, l1Block: block.number, bytes: (transactions.length - 2) / 2 }, 'forced batch handed to the sequencer');
   }
 
+  /** The newest GER on L1, for the sequencer's next batch. */
+  private async latestGer(g: GerUpdate): Promise<void> {
+    await this.d.state.setLatestGer({ ...g, seenAt: Date.now() });
+    this.d.metrics.gerUpdates.inc();
+    this.d.logger.info(g, 'latest global exit root recorded');
+  }
+
   private async halt(m: Mismatch, block: BlockHeader, txHash?: Hex): Promise<void> {
     const halt: Halt = {
       source: SOURCE, reason: `${m.code}: batch ${m.batchNumber} ${m.field} differs between L1 and the trusted state`, batchNumber: m.batchNumber,
@@ -246,6 +260,10 @@ export class Synchronizer {
     }
     if (!ancestor) throw new FatalSyncError(`L1 reorg below the rollup's deployment block ${deploymentBlock.number}`);
     const kept = await this.rollbackAbove(ancestor.number, 'L1 reorg');
+    // A GER update the reorg removed must not go into new batches (L1 would refuse them).
+    const ger = await l1.lastGerAt(ancestor.hash);
+    const current = await this.d.state.getLatestGer();
+    if (ger && current?.globalExitRoot !== ger.globalExitRoot) await this.latestGer(ger);
     await store.rewind(ancestor);
     metrics.l1Block.set(ancestor.number);
     logger.warn({ replacedBlock: cursor, nowAtThatHeight: now?.hash ?? null, commonAncestor: ancestor, lastVirtualBatch: kept }, 'L1 reorg: continuing from the common ancestor');
