@@ -1,6 +1,7 @@
-// A sequencing world for tests: a hardhat L1 with the real rollup deployed, a StateDB on a random
-// Redis prefix, a random NATS namespace, and the eth-tx-manager, sequence-sender and synchronizer
-// processes. Closed batches are written straight through libs/statedb, as the sequencer would.
+// The L1 side of sequencing for tests: a hardhat L1 with the real rollup deployed, a StateDB on a
+// random Redis prefix, a random NATS namespace, and the eth-tx-manager, sequence-sender and
+// synchronizer processes (L1Pipeline). SequencingWorld adds closed batches written straight through
+// libs/statedb, as the sequencer would; the full stack (stack.ts) runs the real L2 services instead.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,7 +46,13 @@ export type WorldOptions = {
 /** One L1 `SequenceBatches` call as the current chain holds it. */
 export type L1SequenceSeen = { from: number; to: number; txHash: Hex; blockNumber: number; calldataBytes: number; transactions: Hex[] };
 
-export class SequencingWorld {
+export type PipelineOptions = WorldOptions & {
+  /** L2 genesis state root and timestamp the rollup is deployed with. */
+  genesisRoot?: Hex;
+  l2ChainId?: number;
+};
+
+export class L1Pipeline {
   readonly ns = `t${randomBytes(5).toString('hex')}`;
   readonly statePrefix = `${this.ns}:state:`;
   readonly redis = new Redis(REDIS_URL);
@@ -63,39 +70,43 @@ export class SequencingWorld {
   ethTxManager?: ServiceProcess;
   sender?: ServiceProcess;
   sync?: ServiceProcess;
-  private readonly procs: ServiceProcess[] = [];
-  private lastTimestamp = 0;
+  protected readonly procs: ServiceProcess[] = [];
 
-  constructor(private readonly opts: WorldOptions = {}) {}
+  constructor(protected readonly opts: PipelineOptions = {}) {}
 
-  async start(): Promise<this> {
+  /** L1 node, contracts, deployment file and NATS streams; no service yet. */
+  async startL1(): Promise<void> {
     this.node = await startL1Node({ blockTimeMs: this.opts.blockTimeMs ?? 1000 });
     this.provider = this.node.provider();
     const deployer = new Wallet(this.admin.privateKey, this.provider);
-    this.system = await deploySystem({ deployer, trustedSequencer: this.sequencer.address, l2ChainId: 1001n, activateForcedBatches: true, forceBatchTimeout: 3600n });
+    const l2ChainId = this.opts.l2ChainId ?? 1001;
+    const genesisRoot = this.opts.genesisRoot ?? ZERO32;
+    this.system = await deploySystem({ deployer, trustedSequencer: this.sequencer.address, l2ChainId: BigInt(l2ChainId), genesisRoot, activateForcedBatches: true, forceBatchTimeout: 3600n });
     await fundFees({ tokenOwner: deployer, holder: new Wallet(this.sequencer.privateKey, this.provider), feeToken: this.system.feeToken, rollup: this.system.rollup, amount: 10n ** 24n });
     writeL1Deployment(this.deploymentFile, {
       l1: { rpcUrl: this.node.url, chainId: this.node.chainId, deploymentBlockNumber: this.system.blockNumber, deploymentBlockHash: this.system.blockHash },
       contracts: { rollup: this.system.rollup, globalExitRootManager: this.system.globalExitRootManager, feeToken: this.system.feeToken },
       roles: { admin: this.admin.address, trustedSequencer: this.sequencer.address, globalExitRootUpdater: this.admin.address },
       params: { batchFee: (10n ** 17n).toString(), forceBatchTimeout: 3600, forcedBatchesActive: true },
-      l2: { chainId: 1001, forkId: 6, networkName: 'zkseq-test', genesis: { stateRoot: ZERO32, accInputHash: ZERO32, batchNumber: 0, timestamp: this.system.timestamp, accounts: [] } },
+      l2: { chainId: l2ChainId, forkId: 6, networkName: 'zkseq-test', genesis: { stateRoot: genesisRoot, accInputHash: ZERO32, batchNumber: 0, timestamp: this.system.timestamp, accounts: [] } },
     });
-    await this.state.initGenesis({ stateRoot: ZERO32, timestamp: this.system.timestamp, coinbase: L2_COINBASE, block: fakeBlock(0, ZERO32, 0, this.system.timestamp) });
     this.nc = await connectNats({ url: NATS_URL, name: 'sequencing-test' });
     await ensureStreams(this.nc, this.ns, { storage: 'memory' });
+  }
+
+  /** eth-tx-manager, sequence-sender and synchronizer, unless `opts.start` says otherwise. */
+  async startL1Services(): Promise<void> {
     const s = this.opts.start ?? {};
     if (s.ethTxManager !== false) await this.startEthTxManager();
     if (s.sender !== false) await this.startSender();
     if (s.sync !== false) await this.startSync();
-    return this;
   }
 
-  private common(): Record<string, string> {
+  protected common(): Record<string, string> {
     return { NATS_URL, NATS_NAMESPACE: this.ns, NATS_STREAM_STORAGE: 'memory', L1_DEPLOYMENT_FILE: this.deploymentFile, STATE_REDIS_URL: REDIS_URL, STATE_REDIS_PREFIX: this.statePrefix };
   }
 
-  private track(p: ServiceProcess): ServiceProcess {
+  protected track(p: ServiceProcess): ServiceProcess {
     this.procs.push(p);
     return p;
   }
@@ -120,38 +131,6 @@ export class SequencingWorld {
       ...this.common(), SYNC_REDIS_PREFIX: `${this.ns}:sync:`, SYNC_POLL_MS: '200', ...this.opts.sync, ...env,
     }, 'synchronizer running'));
     return this.sync;
-  }
-
-  /**
-   * Writes `sizes.length` closed batches (batch i carrying `sizes[i]` random bytes of L2 data)
-   * through the StateDB with a correct accInputHash chain, and announces each on `batch.closed`.
-   * `tamper` lets a test store a wrong value for one batch. Returns the batch numbers.
-   */
-  async closeBatches(sizes: number[], o: { tamper?: (b: number) => Partial<Pick<Batch, 'accInputHash'>>; forcedBatchNum?: number; data?: Hex; globalExitRoot?: Hex } = {}): Promise<number[]> {
-    const out: number[] = [];
-    for (const size of sizes) {
-      const heads = (await this.state.getHeads())!;
-      const n = heads.lastBatch + 1;
-      const prev = (await this.state.getBatch(n - 1))!;
-      const l1Now = (await this.provider.getBlock('latest'))!.timestamp;
-      const timestamp = Math.max(this.lastTimestamp, prev.timestamp, Math.min(Math.floor(Date.now() / 1000), l1Now));
-      this.lastTimestamp = timestamp;
-      const ger = o.globalExitRoot ?? ZERO32;
-      await this.state.openBatch({ number: n, coinbase: L2_COINBASE, timestamp, globalExitRoot: ger, stateRoot: ZERO32, localExitRoot: ZERO32, forcedBatchNum: o.forcedBatchNum ?? null });
-      const data = (o.data ?? (size > 0 ? `0x${randomBytes(size).toString('hex')}` : '0x')) as Hex;
-      if (data !== '0x') {
-        const blockNumber = heads.lastBlock + 1;
-        const txHash = `0x${randomBytes(32).toString('hex')}` as Hex;
-        await this.state.appendBlock(n, fakeBlock(blockNumber, txHash, n, timestamp), fakeTx(txHash, blockNumber, n), data, { stateRoot: ZERO32, localExitRoot: ZERO32, resources: { gasUsed: 21000, bytes: (data.length - 2) / 2, txCount: 1, counters: {} } });
-      }
-      const acc = accInputHashStep(prev.accInputHash!, data, ger, BigInt(timestamp), L2_COINBASE);
-      const accInputHash = o.tamper?.(n).accInputHash ?? acc;
-      await this.state.closeBatch(n, { stateRoot: ZERO32, localExitRoot: ZERO32, resources: { gasUsed: 21000, bytes: (data.length - 2) / 2, txCount: data === '0x' ? 0 : 1, counters: {} }, accInputHash, closingReason: 'test' });
-      const msg: BatchClosed = { batchNumber: n, stateRoot: ZERO32, accInputHash, localExitRoot: ZERO32, globalExitRoot: ger, timestamp, coinbase: L2_COINBASE, txCount: 1, closingReason: 'test' };
-      await publishDurable(this.nc.jetstream(), this.subjects.batchClosed, msg, `batch-closed-${n}`);
-      out.push(n);
-    }
-    return out;
   }
 
   async waitVirtual(n: number, timeoutMs = 90_000): Promise<void> {
@@ -202,6 +181,50 @@ export class SequencingWorld {
     if (keys.length) await this.redis.del(...keys);
     this.redis.disconnect();
     rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** L1Pipeline plus a StateDB genesis and closed batches written by the test, standing in for the sequencer. */
+export class SequencingWorld extends L1Pipeline {
+  private lastTimestamp = 0;
+
+  async start(): Promise<this> {
+    await this.startL1();
+    await this.state.initGenesis({ stateRoot: ZERO32, timestamp: this.system.timestamp, coinbase: L2_COINBASE, block: fakeBlock(0, ZERO32, 0, this.system.timestamp) });
+    await this.startL1Services();
+    return this;
+  }
+
+  /**
+   * Writes `sizes.length` closed batches (batch i carrying `sizes[i]` random bytes of L2 data)
+   * through the StateDB with a correct accInputHash chain, and announces each on `batch.closed`.
+   * `tamper` lets a test store a wrong value for one batch. Returns the batch numbers.
+   */
+  async closeBatches(sizes: number[], o: { tamper?: (b: number) => Partial<Pick<Batch, 'accInputHash'>>; forcedBatchNum?: number; data?: Hex; globalExitRoot?: Hex } = {}): Promise<number[]> {
+    const out: number[] = [];
+    for (const size of sizes) {
+      const heads = (await this.state.getHeads())!;
+      const n = heads.lastBatch + 1;
+      const prev = (await this.state.getBatch(n - 1))!;
+      const l1Now = (await this.provider.getBlock('latest'))!.timestamp;
+      const timestamp = Math.max(this.lastTimestamp, prev.timestamp, Math.min(Math.floor(Date.now() / 1000), l1Now));
+      this.lastTimestamp = timestamp;
+      const ger = o.globalExitRoot ?? ZERO32;
+      await this.state.openBatch({ number: n, coinbase: L2_COINBASE, timestamp, globalExitRoot: ger, stateRoot: ZERO32, localExitRoot: ZERO32, forcedBatchNum: o.forcedBatchNum ?? null });
+      const data = (o.data ?? (size > 0 ? `0x${randomBytes(size).toString('hex')}` : '0x')) as Hex;
+      if (data !== '0x') {
+        const blockNumber = heads.lastBlock + 1;
+        const txHash = `0x${randomBytes(32).toString('hex')}` as Hex;
+        await this.state.appendBlock(n, fakeBlock(blockNumber, txHash, n, timestamp), fakeTx(txHash, blockNumber, n), data, { stateRoot: ZERO32, localExitRoot: ZERO32, resources: { gasUsed: 21000, bytes: (data.length - 2) / 2, txCount: 1, counters: {} } });
+      }
+      const acc = accInputHashStep(prev.accInputHash!, data, ger, BigInt(timestamp), L2_COINBASE);
+      const accInputHash = o.tamper?.(n).accInputHash ?? acc;
+      await this.state.closeBatch(n, { stateRoot: ZERO32, localExitRoot: ZERO32, resources: { gasUsed: 21000, bytes: (data.length - 2) / 2, txCount: data === '0x' ? 0 : 1, counters: {} }, accInputHash, closingReason: 'test' });
+      const msg: BatchClosed = { batchNumber: n, stateRoot: ZERO32, accInputHash, localExitRoot: ZERO32, globalExitRoot: ger, timestamp, coinbase: L2_COINBASE, txCount: 1, closingReason: 'test' };
+      await publishDurable(this.nc.jetstream(), this.subjects.batchClosed, msg, `batch-closed-${n}`);
+      out.push(n);
+    }
+    return out;
   }
 }
 
