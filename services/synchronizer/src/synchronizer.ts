@@ -11,7 +11,7 @@ import {
 } from '@zkseq/contracts';
 import { SequencingErrorCode } from '@zkseq/errors';
 import type { BatchVirtualized, ForcedBatchSeen } from '@zkseq/messaging';
-import type { Logger } from '@zkseq/service';
+import { sleep, type Logger } from '@zkseq/service';
 import type { Halt, StateDb } from '@zkseq/statedb';
 import { checkSequence, type L1Sequence, type Mismatch } from './check';
 import type { SyncOptions } from './config';
@@ -79,7 +79,8 @@ export class Synchronizer {
         metrics.l1RpcErrors.inc();
         logger.warn({ err, retryInMs: delay }, 'synchronization pass failed');
       }
-      if (pass !== 'progress') await sleepUnlessAborted(pass === 'idle' ? delay : options.pollMs, signal);
+      // An abort ends the wait early; the loop condition then stops.
+      if (pass !== 'progress') await sleep(pass === 'idle' ? delay : options.pollMs, signal).catch(() => undefined);
     }
   }
 
@@ -293,16 +294,4 @@ export class Synchronizer {
     }
     return kept;
   }
-}
-
-function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
