@@ -206,27 +206,29 @@ export class LevelBackend implements HashDbBackend {
 
   private async writeAll(): Promise<void> {
     let left = this.writing.size;
-    for (let slot = 0; slot >= 0 && left > 0; ) {
-      // One buffer per chunk for all keys and values, sized to the chunk (fresh memory is slow
-      // to touch); each op gets views, which LevelDB copies.
+    for (let pos = 0; pos >= 0 && left > 0; ) {
+      // One buffer per chunk for all keys and values, sized to the chunk (fresh memory is slow to
+      // touch); each put gets views, which LevelDB copies. A chained batch costs about half as
+      // much main-thread time per node as an array of operations.
       const n = Math.min(WRITE_CHUNK, left);
       const keyBuf = Buffer.alloc(n * NODE_KEY);
       const keyWords = new Uint32Array(keyBuf.buffer, keyBuf.byteOffset, n * 9);
       const valBuf = Buffer.allocUnsafe(n * 96);
       const vals = new Uint32Array(valBuf.buffer, valBuf.byteOffset, n * 24);
-      const ops: { type: 'put'; key: Buffer; value: Buffer }[] = [];
-      slot = this.writing.scan(slot, n, (keys, ko, data, dof, kind) => {
-        const j = ops.length;
+      const batch = this.db.batch();
+      let j = 0;
+      pos = this.writing.scan(pos, n, (keys, ko, data, dof, kind) => {
         keyBuf[j * NODE_KEY] = NODE;
         for (let i = 0; i < 8; i++) keyWords[j * 9 + 1 + i] = keys[ko + i];
         const v = j * 24;
         for (let i = 0; i < 16; i++) vals[v + i] = data[dof + i];
         vals.fill(0, v + 16, v + 24);
         if (kind === KIND_LEAF) vals[v + 16] = 1;
-        ops.push({ type: 'put', key: keyBuf.subarray(j * NODE_KEY, j * NODE_KEY + NODE_KEY), value: valBuf.subarray(j * 96, j * 96 + 96) });
+        batch.put(keyBuf.subarray(j * NODE_KEY, j * NODE_KEY + NODE_KEY), valBuf.subarray(j * 96, j * 96 + 96));
+        j++;
       });
-      left -= ops.length;
-      if (ops.length > 0) await this.db.batch(ops);
+      left -= j;
+      await batch.write();
     }
     if (this.writingPrograms.size > 0) await this.db.batch([...this.writingPrograms].map(([hash, code]) => ({ type: 'put' as const, key: programKey(hash), value: Buffer.from(code) })));
   }
