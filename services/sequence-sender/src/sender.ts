@@ -4,7 +4,7 @@ import type { BatchSequenced, L1TxClient, L1TxResult } from '@zkseq/messaging';
 import type { Logger } from '@zkseq/service';
 import type { Hex, StateDb } from '@zkseq/statedb';
 import type { SenderOptions } from './config';
-import { nextGroup, type Candidate, type Group } from './group';
+import { batchCalldataBytes, CALLDATA_BASE_BYTES, nextGroup, type Candidate, type Group } from './group';
 import type { RollupView } from './l1';
 import type { Metrics } from './metrics';
 import type { SequenceRecords } from './records';
@@ -22,6 +22,9 @@ export type SenderDeps = {
   signal: AbortSignal;
 };
 
+/** Batches read from the StateDB per round trip while building a group. */
+const PAGE = 32;
+
 export const sequenceId = (from: number, to: number, retry = 0) => `sequence-from-${from}-to-${to}${retry ? `-retry-${retry}` : ''}`;
 
 /**
@@ -38,8 +41,16 @@ export class SequenceSender {
   private retryAtMs = 0;
   private consecutiveFailures = 0;
   private lastNotice = '';
+  /** Passes and result handling run one at a time: both move the request chain. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly d: SenderDeps) {}
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
 
   /** Where to start when there are no records yet: after what L1 or the StateDB already has. */
   async init(): Promise<void> {
@@ -63,7 +74,7 @@ export class SequenceSender {
     while (!signal.aborted) {
       let next = options.pollMs;
       try {
-        next = Math.min(next, await this.tick());
+        next = Math.min(next, await this.exclusive(() => this.tick()));
         delay = options.pollMs;
       } catch (err) {
         if (signal.aborted) break;
@@ -145,9 +156,7 @@ export class SequenceSender {
       return options.pollMs;
     }
 
-    const upTo = Math.min(heads.lastClosedBatch, lastTo + options.maxBatches);
-    const batches = (await state.getBatches(lastTo + 1, upTo)).filter((b) => b.status !== 'open');
-    const candidates = await this.candidates(batches);
+    const candidates = await this.candidates(lastTo + 1, Math.min(heads.lastClosedBatch, lastTo + options.maxBatches));
     const now = Date.now();
     metrics.oldestUnsentAge.set(candidates.length && candidates[0].closedAt ? (now - candidates[0].closedAt) / 1000 : 0);
     const group = nextGroup(candidates, options, head.timestamp, now);
@@ -160,13 +169,22 @@ export class SequenceSender {
     return options.pollMs;
   }
 
-  private async candidates(batches: Awaited<ReturnType<StateDb['getBatches']>>): Promise<Candidate[]> {
+  /**
+   * Closed batches from `from` with their L1 facts, read a page at a time and only as far as one
+   * sequence can reach (its calldata budget), so a long backlog of large batches is not loaded whole.
+   */
+  private async candidates(from: number, upTo: number): Promise<Candidate[]> {
     const out: Candidate[] = [];
-    for (const b of batches) {
-      const gerOnL1 = await this.d.l1.gerOnL1(b.globalExitRoot);
-      const minForcedTimestamp = b.forcedBatchNum === null ? null : await this.d.l1.forcedBatchTimestamp(b.forcedBatchNum);
-      out.push({ ...b, gerOnL1, minForcedTimestamp });
-      if (!gerOnL1 || (b.forcedBatchNum !== null && minForcedTimestamp === null)) break;
+    let bytes = CALLDATA_BASE_BYTES;
+    for (let n = from; n <= upTo && bytes <= this.d.options.maxTxBytes; n += PAGE) {
+      for (const b of await this.d.state.getBatches(n, Math.min(n + PAGE - 1, upTo))) {
+        if (b.status === 'open') return out;
+        const gerOnL1 = await this.d.l1.gerOnL1(b.globalExitRoot);
+        const minForcedTimestamp = b.forcedBatchNum === null ? null : await this.d.l1.forcedBatchTimestamp(b.forcedBatchNum);
+        out.push({ ...b, gerOnL1, minForcedTimestamp });
+        bytes += batchCalldataBytes((b.batchL2Data.length - 2) / 2);
+        if (!gerOnL1 || (b.forcedBatchNum !== null && minForcedTimestamp === null) || bytes > this.d.options.maxTxBytes) return out;
+      }
     }
     return out;
   }
@@ -200,7 +218,11 @@ export class SequenceSender {
   }
 
   /** Applies a result from `l1tx.result.<owner>`; `seq` orders results (the newest wins). */
-  async onResult(result: L1TxResult, seq: number): Promise<void> {
+  onResult(result: L1TxResult, seq: number): Promise<void> {
+    return this.exclusive(() => this.applyResult(result, seq));
+  }
+
+  private async applyResult(result: L1TxResult, seq: number): Promise<void> {
     const { records, state, metrics, logger, l1 } = this.d;
     const rec = await records.get(result.id);
     if (!rec) {
