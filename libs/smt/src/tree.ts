@@ -140,7 +140,6 @@ const freePools: Pools[] = [];
 const freeJobs: Jobs[] = [];
 
 async function update(store: NodeStore, root: Uint32Array, changes: ChangeBuffers, out: NodeBatch | undefined, stats: TreeStats, pools: Pools, jobs: Jobs): Promise<Uint32Array> {
-
   // Last write of a key wins. Entries 0..m-1 are the distinct changes.
   const last = new Map<string, number>();
   for (let i = 0; i < changes.n; i++) last.set(key8(changes.keys, i * 8), i);
@@ -199,14 +198,14 @@ async function update(store: NodeStore, root: Uint32Array, changes: ChangeBuffer
   const rootItem = new Item(0, 0, m, rootSlot, order[0]);
   let frontier: Item[] = [rootItem];
   let prefetch: Unchanged[] = [];
-  const fetchBuf: { buf: Uint32Array } = { buf: new Uint32Array(8 * 64) };
+  let fetchBuf = new Uint32Array(8 * 64);
   while (frontier.length > 0) {
     const loadItems = frontier.filter((it) => !isZero8(pools.hp, it.slot * 8));
     const count = loadItems.length + prefetch.length;
-    if (fetchBuf.buf.length < count * 8) fetchBuf.buf = new Uint32Array(count * 16);
-    loadItems.forEach((it, j) => fetchBuf.buf.set(pools.hp.subarray(it.slot * 8, it.slot * 8 + 8), j * 8));
-    prefetch.forEach((u, j) => fetchBuf.buf.set(pools.hp.subarray(u.slot * 8, u.slot * 8 + 8), (loadItems.length + j) * 8));
-    const recs = count > 0 ? await store.getNodes(fetchBuf.buf, count) : [];
+    if (fetchBuf.length < count * 8) fetchBuf = new Uint32Array(count * 16);
+    loadItems.forEach((it, j) => fetchBuf.set(pools.hp.subarray(it.slot * 8, it.slot * 8 + 8), j * 8));
+    prefetch.forEach((u, j) => fetchBuf.set(pools.hp.subarray(u.slot * 8, u.slot * 8 + 8), (loadItems.length + j) * 8));
+    const recs = count > 0 ? await store.getNodes(fetchBuf, count) : [];
     stats.nodesLoaded += count;
     prefetch.forEach((u, j) => {
       u.rec = recs[loadItems.length + j];
