@@ -13,8 +13,10 @@ describe('batch closure policy', () => {
   it('closes on each resource with at most the margin left, counting the batch overhead', () => {
     expect(closingReason({ usage: usage(), firstTxAt: 0, now: 1 }, policy)).toBeNull();
     expect(closingReason({ usage: usage({ txs: 300 }), firstTxAt: 0, now: 1 }, policy)).toBe('txs');
-    expect(closingReason({ usage: usage({ gas: 30_000_000 - 20_999 }), firstTxAt: 0, now: 1 }, policy)).toBe('gas');
-    expect(closingReason({ usage: usage({ gas: 30_000_000 - 21_000 }), firstTxAt: 0, now: 1 }, policy)).toBeNull();
+    expect(closingReason({ usage: usage({ gas: 27_000_000 }), firstTxAt: 0, now: 1 }, policy)).toBe('gas');
+    expect(closingReason({ usage: usage({ gas: 26_999_999 }), firstTxAt: 0, now: 1 }, policy)).toBeNull();
+    expect(closingReason({ usage: usage({ gas: 30_000_000 - 20_999 }), firstTxAt: 0, now: 1 }, { ...policy, marginPct: 0 })).toBe('gas');
+    expect(closingReason({ usage: usage({ gas: 30_000_000 - 21_000 }), firstTxAt: 0, now: 1 }, { ...policy, marginPct: 0 })).toBeNull();
     expect(closingReason({ usage: usage({ bytes: 108_000 }), firstTxAt: 0, now: 1 }, policy)).toBe('bytes');
     expect(closingReason({ usage: usage({ bytes: 107_999 }), firstTxAt: 0, now: 1 }, policy)).toBeNull();
     // 90% of steps used including the 372-step batch overhead.

@@ -103,9 +103,10 @@ export type ClosureInput = {
 };
 
 /**
- * Why the open batch must close now, or null. A resource with at most `marginPct` % of its limit
- * left closes the batch (the zkevm-node rule: a nearly full batch rarely takes another tx, and
- * trying costs an executor call); gas and the tx count close it when nothing more can fit.
+ * Why the open batch must close now, or null. Gas, bytes or a ZK counter with at most `marginPct` %
+ * of its limit left close the batch (the zkevm-node rule, which treats cumulative gas as one of
+ * the counters: a nearly full batch rarely takes another tx, and trying costs an executor call);
+ * so does a full tx count, or gas that cannot take even a plain transfer.
  */
 export function closingReason(b: ClosureInput, p: ClosurePolicy): ClosingReason | null {
   const u = b.usage;
@@ -113,8 +114,9 @@ export function closingReason(b: ClosureInput, p: ClosurePolicy): ClosingReason 
   if (b.forcedBatchDeadline != null && b.now >= b.forcedBatchDeadline) return 'forced-batch-deadline';
   if (b.gerDeadline != null && b.now >= b.gerDeadline) return 'ger-deadline';
   if (u.txs >= limits.txs) return 'txs';
-  if (limits.gas - u.gas < MIN_TX_GAS) return 'gas';
   const marginLeft = (left: number, limit: number) => left <= (limit * p.marginPct) / 100;
+  const gasLeft = limits.gas - u.gas;
+  if (gasLeft < MIN_TX_GAS || (u.txs > 0 && marginLeft(gasLeft, limits.gas))) return 'gas';
   const bytesLeft = limits.bytes - u.bytes;
   if (u.txs > 0 && (marginLeft(bytesLeft, limits.bytes) || bytesLeft < MIN_TX_BYTES)) return 'bytes';
   if (u.txs > 0) {
