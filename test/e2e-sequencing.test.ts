@@ -48,6 +48,17 @@ describe('end to end: L2 transactions to virtual batches on L1', () => {
       }));
     };
     const heads = async () => (await s.state.getHeads())!;
+    /** Every transaction sent so far has a receipt, and the batches holding them are closed and virtual. */
+    const settle = async () => {
+      const receipts = await waitFor(async () => {
+        const all = await Promise.all(sent.map((h) => l2.getTransactionReceipt(h)));
+        return all.every((r) => r !== null) ? all.map((r) => r!) : undefined;
+      }, `receipts of ${sent.length} transactions`, 240_000, 500);
+      const last = Math.max(...(await Promise.all(sent.map(async (h) => (await s.state.getTx(h))!.batchNumber))));
+      await waitFor(async () => ((await s.state.getBatch(last))!.status !== 'open' ? true : undefined), `batch ${last} to close`, 60_000);
+      await waitFor(async () => (Number(await s.rpc<string>('zkevm_virtualBatchNumber')) >= last ? true : undefined), `zkevm_virtualBatchNumber to reach ${last}`, 240_000, 250);
+      return { receipts, last };
+    };
 
     // 1. 200 transactions; the sequence-sender is killed once its first L1 transaction is broadcast.
     const l1Sequencer = s.sequencer.address;
@@ -63,8 +74,7 @@ describe('end to end: L2 transactions to virtual batches on L1', () => {
     await sendRound(2);
     const restarted = await s.startSender();
     expect(restarted.logs.find((l) => l.msg === 'sequence records loaded')).toMatchObject({ inFlight: { id: expect.stringMatching(/^sequence-from-1-to-\d+$/) } });
-    const closedSoFar = (await heads()).lastClosedBatch;
-    await s.waitVirtual(closedSoFar, 180_000);
+    await settle();
 
     // 3. 100 more; once some of them are virtual, L1 reorgs back to before they were sequenced.
     const snapshot = await s.node.rpc<string>('evm_snapshot');
@@ -83,14 +93,8 @@ describe('end to end: L2 transactions to virtual batches on L1', () => {
     expect(sent).toHaveLength(500);
 
     // Every transaction mined on L2 with a successful receipt, its batch closed, sequenced and virtual.
-    const receipts = await waitFor(async () => {
-      const all = await Promise.all(sent.map((h) => l2.getTransactionReceipt(h)));
-      return all.every((r) => r !== null) ? all.map((r) => r!) : undefined;
-    }, 'all 500 receipts', 240_000, 500);
+    const { receipts, last: lastBatch } = await settle();
     expect(receipts.every((r) => r.status === 1)).toBe(true);
-    const lastBatch = Math.max(...(await Promise.all(sent.map(async (h) => (await s.state.getTx(h))!.batchNumber))));
-    await waitFor(async () => ((await s.state.getBatch(lastBatch))!.status !== 'open' ? true : undefined), `batch ${lastBatch} to close`, 60_000);
-    await waitFor(async () => (Number(await s.rpc<string>('zkevm_virtualBatchNumber')) >= lastBatch ? true : undefined), `zkevm_virtualBatchNumber to reach ${lastBatch}`, 240_000, 250);
 
     // L1: every batch exactly once, in order, and the rollup's accInputHash for the last one is ours.
     const seqs: L1SequenceSeen[] = await s.l1Sequences();
