@@ -296,6 +296,14 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
   }
 }
 
+/**
+ * What the local devnet changes from the services' defaults: one client (a wallet, `pnpm load`)
+ * sends everything from 127.0.0.1, so the RPC's per-IP rate limit is off.
+ */
+export const DEVNET_SERVICE_DEFAULTS: Partial<Record<ServiceName, Record<string, string>>> = {
+  rpc: { RPC_RATE_LIMIT_PER_SEC: '0' },
+};
+
 const STARTED = (line: string) => line.includes('"msg":"started"');
 
 async function ready(url: string): Promise<boolean> {
@@ -316,7 +324,7 @@ async function startServices(supervisor: Supervisor, o: DevnetOptions, t: Topolo
         command: process.execPath,
         args: [join(o.root, serviceMain(s.name))],
         cwd: o.root,
-        env: { LOG_LEVEL: 'info', ...s.env(t), ...o.serviceEnv?.[s.name] },
+        env: { LOG_LEVEL: 'info', ...s.env(t), ...DEVNET_SERVICE_DEFAULTS[s.name], ...o.serviceEnv?.[s.name] },
       });
       const up = supervisor.waitForLine(s.name, STARTED, timeoutMs);
       await up;
