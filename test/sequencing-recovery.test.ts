@@ -45,6 +45,7 @@ describe('sequencing recovery', () => {
     await w.closeBatches([100, 100]);
     await w.waitVirtual(3);
     const restarted = await w.startSender();
+    // Its result may have gone to the killed process's pending pull: the restarted one reads the stream itself.
     await restarted.waitForLog((l) => l.msg === 'sequence confirmed on L1' && l.id === 'sequence-from-1-to-3', 'the in-flight sequence to be recorded after the restart');
     expect(restarted.logs.find((l) => l.msg === 'sequence records loaded')).toMatchObject({ inFlight: { id: 'sequence-from-1-to-3', from: 1, to: 3 } });
     await w.waitVirtual(5);

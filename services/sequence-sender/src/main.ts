@@ -7,6 +7,7 @@ import { configSchema, senderOptions } from './config';
 import { l1Provider, RollupView } from './l1';
 import { createMetrics } from './metrics';
 import { SequenceRecords } from './records';
+import { readResultsSince } from './results';
 import { SequenceSender } from './sender';
 
 void runService({
@@ -34,6 +35,7 @@ void runService({
       client: new L1TxClient(nc, cfg.NATS_NAMESPACE, options.owner),
       rollup: deployment.contracts.rollup as Hex,
       publishSequenced: async (msg, msgId) => void (await publishDurable(js, subj.batchSequenced, msg, msgId)),
+      readResults: (since, apply) => readResultsSince(js, cfg.NATS_NAMESPACE, options.owner, since, apply),
       metrics,
       logger: ctx.logger,
       options,

@@ -16,12 +16,21 @@ export type SenderDeps = {
   client: L1TxClient;
   rollup: Hex;
   publishSequenced: (msg: BatchSequenced, msgId: string) => Promise<void>;
+  /** Reads this owner's results from the stream since a time (see results.ts); returns how many. */
+  readResults: (since: Date, apply: (r: L1TxResult, seq: number) => Promise<void>) => Promise<number>;
   metrics: Metrics;
   logger: Logger;
   options: SenderOptions;
   signal: AbortSignal;
 };
 
+/** A request without a result for this long has its results read from the stream directly. */
+const RESULT_CATCH_UP_MS = 30_000;
+/** How long after a start pull requests of a killed predecessor may live on at the server (nats.js expiry). */
+const PREDECESSOR_PULL_MS = 60_000;
+const RESULT_CATCH_UP_EARLY_MS = 3_000;
+/** Results are looked up from a little before the request's time (clocks of two hosts). */
+const CLOCK_SLACK_MS = 60_000;
 /** Batches read from the StateDB per round trip while building a group. */
 const PAGE = 32;
 
@@ -41,6 +50,8 @@ export class SequenceSender {
   private retryAtMs = 0;
   private consecutiveFailures = 0;
   private lastNotice = '';
+  private lastCatchUpMs = 0;
+  private readonly startedAtMs = Date.now();
   /** Passes and result handling run one at a time: both move the request chain. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -62,6 +73,18 @@ export class SequenceSender {
     }
     const inFlight = await records.inFlight();
     logger.info({ lastTo: await records.lastTo(), inFlight: inFlight && { id: inFlight.id, from: inFlight.from, to: inFlight.to } }, 'sequence records loaded');
+    if (inFlight) await this.catchUp(inFlight.createdAtMs);
+  }
+
+  /**
+   * Applies the results published since a request was made, straight from the stream. Used at
+   * start and while a request waits long: a result pushed to a crashed predecessor comes back
+   * through the durable consumer only after its ack wait.
+   */
+  private async catchUp(sinceMs: number): Promise<void> {
+    this.lastCatchUpMs = Date.now();
+    const read = await this.d.readResults(new Date(sinceMs - CLOCK_SLACK_MS), (r, seq) => this.applyResult(r, seq));
+    if (read) this.d.logger.info({ results: read }, 'results read from the stream');
   }
 
   notify(): void {
@@ -118,6 +141,12 @@ export class SequenceSender {
     metrics.closedNotSequenced.set(Math.max(0, heads.lastClosedBatch - lastTo));
 
     if (inFlight) {
+      // Soon after a start the crashed predecessor's pull requests may still swallow results.
+      const every = Date.now() - this.startedAtMs < PREDECESSOR_PULL_MS ? RESULT_CATCH_UP_EARLY_MS : RESULT_CATCH_UP_MS;
+      if (Date.now() - inFlight.createdAtMs > every && Date.now() - this.lastCatchUpMs > every) {
+        await this.catchUp(inFlight.createdAtMs);
+        if (!(await records.inFlight())) return 0;
+      }
       if (!this.published.has(inFlight.id)) {
         // After a restart: L1 holding its batches means eth-tx-manager got it mined; its result will come.
         const onL1 = await l1.lastBatchSequenced();
