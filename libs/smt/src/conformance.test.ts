@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { poseidon, type H4 } from '@zkseq/poseidon';
 import { bigIntToH4, keyCode, keyNonce, h4Equal, h4ToBigInt, h4ToHex, hexToH4, HashDb, LevelBackend, MemoryBackend, referenceRoot, type GenesisAccount } from './index';
 
+// Generous limit: these walk every vector file, and CI machines are shared.
+jest.setTimeout(120_000);
+
 const shared = join(__dirname, '../../../../shared/vectors');
 const load = <T>(p: string): T => JSON.parse(readFileSync(join(shared, p), 'utf8')) as T;
 const Z: H4 = [0n, 0n, 0n, 0n];
