@@ -10,7 +10,7 @@ export const configSchema = z.object({
   HASHDB_CACHE_NODES: env.int(2_000_000, 1024),
   HASHDB_BLOCK_CACHE_MB: env.int(64, 1),
   /** Touch the cache memory at start (slower start; no first-touch stalls while serving). */
-  HASHDB_PREFAULT: env.bool(true),
+  HASHDB_PREFAULT: env.bool(false),
   /** Fill the node cache from LevelDB at start (tree nodes, up to 1.5 cache generations). */
   HASHDB_WARM_CACHE: env.bool(true),
   HASHDB_MAX_CHANGES: env.int(200_000, 1),
