@@ -152,6 +152,18 @@ async function allocatePorts(mode: DevnetOptions['ports']): Promise<{ l1: number
   return { l1: next(), services };
 }
 
+/** Supervisors still running here: killed (SIGKILL) if this process exits without stopping them. */
+const live = new Set<Supervisor>();
+let exitHook = false;
+function track(s: Supervisor): void {
+  live.add(s);
+  if (exitHook) return;
+  exitHook = true;
+  process.once('exit', () => {
+    for (const x of live) x.killAllNow();
+  });
+}
+
 export class Devnet {
   private stopped: Promise<void> | null = null;
 
@@ -165,6 +177,7 @@ export class Devnet {
   stop(): Promise<void> {
     this.stopped ??= (async () => {
       await this.supervisor.stopAll(15_000);
+      live.delete(this.supervisor);
       rmSync(join(this.opts.dir, 'pids.json'), { force: true });
     })();
     return this.stopped;
@@ -240,6 +253,7 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
     },
   });
 
+  track(supervisor);
   o.onSupervisor?.(supervisor);
   try {
     // L1: hardhat keeps its chain in memory, so it is never restarted on its own: its exit ends the devnet.
@@ -291,6 +305,7 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
     return new Devnet(info, supervisor, o);
   } catch (err) {
     await supervisor.stopAll(5_000);
+    live.delete(supervisor);
     rmSync(pidFile, { force: true });
     throw err;
   }

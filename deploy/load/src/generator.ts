@@ -29,6 +29,8 @@ export type LoadOptions = {
   presignPerAccount?: number;
   /** One receipt in this many is fetched with eth_getTransactionReceipt and checked for status 1. */
   receiptSampleEvery: number;
+  /** Called when the sending window opens (after signing ahead and reading nonces). */
+  onStart?: () => void;
   /** Called about once a second while the load runs. */
   onTick?: (t: { elapsedS: number; accepted: number; included: number; closed: number; inFlight: number; errors: number }) => void;
 };
@@ -198,6 +200,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
     };
 
     tracker.start();
+    o.onStart?.();
     const startedAt = Date.now();
     const end = startedAt + o.durationS * 1000;
     let lastTick = startedAt;
@@ -250,8 +253,9 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
       byKind[r.kind].accepted++;
       if (r.closedAt !== undefined) byKind[r.kind].closed++;
     }
-    const { accounts, onTick, gasPrice, ...config } = o;
+    const { accounts, onTick, onStart, gasPrice, ...config } = o;
     void onTick;
+    void onStart;
     return {
       config: { ...config, accounts: accounts.length, gasPrice: gasPrice.toString() },
       startedAt: new Date(startedAt).toISOString(),
