@@ -16,6 +16,8 @@ const root = resolve(__dirname, '../../..');
 
 const schema = z.object({
   DEVNET_DIR: env.string('.devnet'),
+  /** fixed: the documented ports; free: any free ports (tests; the banner and devnet.json say which). */
+  DEVNET_PORTS: z.enum(['fixed', 'free']).default('fixed'),
   DEVNET_NAMESPACE: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, _ and -').default('devnet'),
   DEVNET_LOAD_ACCOUNTS: env.int(512),
   DEVNET_L1_BLOCK_TIME_MS: env.int(1000, 1),
@@ -68,7 +70,7 @@ async function runDevnet(cfg: z.infer<typeof schema>): Promise<void> {
 
   say(`starting the devnet in ${relative(cwd, dir) || '.'} (each start is a fresh chain: the previous one is reset)`);
   devnet = await startDevnet({
-    root, dir, ports: 'fixed', namespace: cfg.DEVNET_NAMESPACE, natsUrl: cfg.NATS_URL, redisUrl: cfg.REDIS_URL,
+    root, dir, ports: cfg.DEVNET_PORTS, namespace: cfg.DEVNET_NAMESPACE, natsUrl: cfg.NATS_URL, redisUrl: cfg.REDIS_URL,
     l1BlockTimeMs: cfg.DEVNET_L1_BLOCK_TIME_MS, l2ChainId: cfg.L2_CHAIN_ID, loadAccounts: cfg.DEVNET_LOAD_ACCOUNTS, streamStorage: 'file',
     log: (l) => say(`  ${l}`),
     onFatal: (err) => void stop(1, err.message),
