@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { poolKeys, type PoolKeys } from './keys';
-import { ADD_TX, CANDIDATES, EXPIRE_OLD, MARK_DONE, MARK_SELECTED, PENDING_NONCE, RELEASE, SET_ACCOUNT_NONCE } from './scripts';
+import { ADD_TX, CANDIDATES, CANDIDATES_FROM, EXPIRE_OLD, MARK_DONE, MARK_SELECTED, PENDING_NONCE, RELEASE, SET_ACCOUNT_NONCE } from './scripts';
 import type { AddResult, Hex, NewPoolTx, PoolCounts, PoolLimits, PoolTx, PoolTxStatus } from './types';
 
 export type PoolDbOptions = {
@@ -60,6 +60,7 @@ const scripts = {
   setNonce: new Script(SET_ACCOUNT_NONCE),
   expire: new Script(EXPIRE_OLD),
   candidates: new Script(CANDIDATES),
+  candidatesFrom: new Script(CANDIDATES_FROM),
   pendingNonce: new Script(PENDING_NONCE),
 };
 
@@ -177,6 +178,18 @@ export class PoolDb {
    */
   async readyCandidates(maxSenders: number, perSender = 1): Promise<PoolTx[]> {
     const groups = await scripts.candidates.run<string[][][]>(this.redis, [this.opts.prefix, maxSenders, perSender]);
+    return mergeByPrice(groups.map((g) => g.map((flat) => fromFields(pairsToRecord(flat)))));
+  }
+
+  /**
+   * Like `readyCandidates`, for a sequencer ahead of the pool: the senders in `nextNonces` have
+   * transactions executed but not marked selected yet, and their runs start at the given nonce.
+   * Collects about `maxTxs` transactions (whole sender runs of up to `perSender`), best first.
+   */
+  async readyCandidatesFrom(maxTxs: number, perSender: number, nextNonces: ReadonlyMap<string, number>): Promise<PoolTx[]> {
+    const pairs: (string | number)[] = [];
+    for (const [address, nonce] of nextNonces) pairs.push(address.toLowerCase(), nonce);
+    const groups = await scripts.candidatesFrom.run<string[][][]>(this.redis, [this.opts.prefix, maxTxs, perSender, nextNonces.size, ...pairs]);
     return mergeByPrice(groups.map((g) => g.map((flat) => fromFields(pairsToRecord(flat)))));
   }
 

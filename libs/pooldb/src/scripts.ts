@@ -287,3 +287,39 @@ for i = 2, #entries, 2 do
 end
 return next
 `;
+
+/**
+ * ARGV: prefix, maxTxs, perSender, n, then n pairs (address, nonce). Like CANDIDATES, but each
+ * listed sender's run starts at the given nonce instead of its head: the sequencer passes the
+ * nonces after its transactions executed but not marked selected yet, so the reply holds the next
+ * ones only. Senders are taken in ready order (a page of heads at a time) until maxTxs are found.
+ */
+export const CANDIDATES_FROM = `${LIB}
+local maxTxs, perSender, n = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local from = {}
+for i = 1, n do from[ARGV[3 + 2 * i]] = tonumber(ARGV[4 + 2 * i]) end
+local out, total, offset = {}, 0, 0
+while total < maxTxs do
+  local heads = redis.call('ZREVRANGE', kReady, offset, offset + 99)
+  if #heads == 0 then break end
+  for _, head in ipairs(heads) do
+    local rec = redis.call('HMGET', kTx(head), 'from', 'nonce')
+    local start = tonumber(rec[2])
+    local skip = from[rec[1]]
+    if skip and skip > start then start = skip end
+    local entries = redis.call('ZRANGEBYSCORE', kSender(rec[1]), start, start + perSender - 1, 'WITHSCORES')
+    local group = {}
+    for i = 1, #entries, 2 do
+      if tonumber(entries[i + 1]) ~= start + (i - 1) / 2 then break end
+      group[#group + 1] = redis.call('HGETALL', kTx(entries[i]))
+    end
+    if #group > 0 then
+      out[#out + 1] = group
+      total = total + #group
+      if total >= maxTxs then break end
+    end
+  end
+  offset = offset + 100
+end
+return out
+`;

@@ -35,31 +35,48 @@ return 'OK'
 `;
 
 /**
- * KEYS: head, batch, batchData, batchTxs, block, blockByHash, tx, logBlocks, halt, lease, logAddress...
- * ARGV: batchNumber, blockNumber, blockJSON, blockHash, txJSON, txHash, dataHex, batchFieldsJSON, token, hasLogs
+ * Appends consecutive L2 blocks to the open batch, all or none.
+ * KEYS: head, batch, batchData, batchTxs, logBlocks, halt, lease, then per block: block, blockByHash,
+ * tx, logAddress... ARGV: batchNumber, token, count, batchFieldsJSON (progress after the last
+ * block), then per block: blockNumber, blockJSON, blockHash, txJSON, txHash, dataHex, logAddressCount.
  */
-export const APPEND_BLOCK = `${GUARD}
-local refused = guard(KEYS[9], KEYS[10], ARGV[9])
+export const APPEND_BLOCKS = `${GUARD}
+local refused = guard(KEYS[6], KEYS[7], ARGV[2])
 if refused then return redis.error_reply(refused) end
 local n = ARGV[1]
 if redis.call('HGET', KEYS[2], 'status') ~= 'open' then
   return redis.error_reply('STATEDB_STATUS batch ' .. n .. ' is not open')
 end
 local lastBlock = tonumber(redis.call('HGET', KEYS[1], 'lastBlock') or '-1')
-local b = tonumber(ARGV[2])
-if b ~= lastBlock + 1 then return redis.error_reply('STATEDB_SEQUENCE block ' .. b .. ' is not next (last ' .. lastBlock .. ')') end
-redis.call('SET', KEYS[5], ARGV[3])
-redis.call('SET', KEYS[6], b)
-redis.call('SET', KEYS[7], ARGV[5])
-redis.call('APPEND', KEYS[3], ARGV[7])
-redis.call('RPUSH', KEYS[4], ARGV[6])
-local fields = cjson.decode(ARGV[8])
-for k, v in pairs(fields) do redis.call('HSET', KEYS[2], k, v) end
-if ARGV[10] == '1' then
-  redis.call('ZADD', KEYS[8], b, b)
-  for i = 11, #KEYS do redis.call('ZADD', KEYS[i], b, b) end
+local count = tonumber(ARGV[3])
+local a, k = 5, 8
+for i = 1, count do
+  local b = tonumber(ARGV[a])
+  if b ~= lastBlock + i then return redis.error_reply('STATEDB_SEQUENCE block ' .. b .. ' is not next (last ' .. (lastBlock + i - 1) .. ')') end
+  a = a + 7
 end
-redis.call('HSET', KEYS[1], 'lastBlock', b)
+local data, hashes = {}, {}
+a = 5
+for i = 1, count do
+  local b = tonumber(ARGV[a])
+  redis.call('SET', KEYS[k], ARGV[a + 1])
+  redis.call('SET', KEYS[k + 1], b)
+  redis.call('SET', KEYS[k + 2], ARGV[a + 3])
+  data[i] = ARGV[a + 5]
+  hashes[i] = ARGV[a + 4]
+  local logs = tonumber(ARGV[a + 6])
+  if logs > 0 then
+    redis.call('ZADD', KEYS[5], b, b)
+    for j = 1, logs do redis.call('ZADD', KEYS[k + 2 + j], b, b) end
+  end
+  k = k + 3 + logs
+  a = a + 7
+end
+redis.call('APPEND', KEYS[3], table.concat(data))
+redis.call('RPUSH', KEYS[4], unpack(hashes))
+local fields = cjson.decode(ARGV[4])
+for f, v in pairs(fields) do redis.call('HSET', KEYS[2], f, v) end
+redis.call('HSET', KEYS[1], 'lastBlock', lastBlock + count)
 return 'OK'
 `;
 

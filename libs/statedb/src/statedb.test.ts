@@ -176,6 +176,22 @@ describe('StateDb sequencer guards and forced batches', () => {
     expect(await plain.putForcedBatch(fb(1, 9000))).toBe(false);
   });
 
+  it('appends several blocks in one write, all or none', async () => {
+    const lb = (await plain.getHeads())!.lastBlock;
+    await plain.openBatch({ number: 3, coinbase: addr(9), timestamp: 13, globalExitRoot: zero, stateRoot: h(5003), localExitRoot: zero });
+    const log = { address: addr(5), topics: [h(99)], data: '0x' as Hex, logIndex: 0 };
+    const entry = (n: number, logs: StoredTx['receipt']['logs'] = []) => ({ block: block(n, h(7000 + n), 3), tx: tx(n, 3, logs), batchL2Data: `0x0${n % 10}` as Hex });
+    // A gap in the middle: nothing of the call is written.
+    const refused = await plain.appendBlocks(3, [entry(lb + 1), entry(lb + 3)], progress(6000)).then(() => null, (e: unknown) => e);
+    expect(refused).toBeInstanceOf(StateDbError);
+    expect(await plain.getBlock(lb + 1)).toBeNull();
+    await plain.appendBlocks(3, [entry(lb + 1), entry(lb + 2, [log]), entry(lb + 3)], { ...progress(6003), resources: { gasUsed: 63000, bytes: 3, txCount: 3, counters: {} } });
+    expect((await plain.getHeads())!.lastBlock).toBe(lb + 3);
+    expect(await plain.getBatchTxHashes(3)).toEqual([h(7000 + lb + 1), h(7000 + lb + 2), h(7000 + lb + 3)]);
+    expect(await plain.getBatch(3)).toMatchObject({ stateRoot: h(6003), resources: { txCount: 3 }, batchL2Data: `0x0${(lb + 1) % 10}0${(lb + 2) % 10}0${(lb + 3) % 10}` });
+    expect((await plain.getLogs({ fromBlock: lb + 1, toBlock: lb + 3, addresses: [addr(5)] })).map((l) => l.blockNumber)).toEqual([lb + 2]);
+  });
+
   it('keeps the latest global exit root', async () => {
     expect(await plain.getLatestGer()).toBeNull();
     await plain.setLatestGer({ globalExitRoot: h(5), timestamp: 100, seenAt: 2 });

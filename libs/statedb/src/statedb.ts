@@ -1,8 +1,14 @@
+import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { batchToFields, fieldsToBatch } from './codec';
 import { stateKeys, type StateKeys } from './keys';
-import { APPEND_BLOCK, CLOSE_BATCH, INIT_GENESIS, LATEST_BLOCK, MARK_VIRTUAL, OPEN_BATCH, PUT_FORCED, ROLLBACK_VIRTUAL } from './scripts';
+import { APPEND_BLOCKS, CLOSE_BATCH, INIT_GENESIS, LATEST_BLOCK, MARK_VIRTUAL, OPEN_BATCH, PUT_FORCED, ROLLBACK_VIRTUAL } from './scripts';
 import type { Batch, BatchResources, ForcedBatch, FoundLog, Halt, Heads, Hex, LatestGer, LogFilter, StoredBlock, StoredTx } from './types';
+
+const scriptShas = new Map<string, string>();
+
+/** One block of an `appendBlocks` call: the block, its transaction and the tx's batchL2Data entry. */
+export type AppendedBlock = { block: StoredBlock; tx: StoredTx; batchL2Data: Hex };
 
 /** The lease a sequencer writes under: its writes are refused once `leaseKey` holds another token. */
 export type Fence = { leaseKey: string; token: string };
@@ -83,10 +89,23 @@ export class StateDb {
     return this.opts.fence?.token ?? '';
   }
 
+  /** Runs a script by its SHA1 (the script text is sent only when the server does not have it yet). */
   private async evalScript(script: string, keys: string[], args: (string | number)[]): Promise<unknown> {
+    let sha = scriptShas.get(script);
+    if (sha === undefined) {
+      sha = createHash('sha1').update(script).digest('hex');
+      scriptShas.set(script, sha);
+    }
     try {
-      return await this.redis.eval(script, keys.length, ...keys, ...args);
+      return await this.redis.evalsha(sha, keys.length, ...keys, ...args);
     } catch (err) {
+      if (err instanceof Error && err.message.startsWith('NOSCRIPT')) {
+        try {
+          return await this.redis.eval(script, keys.length, ...keys, ...args);
+        } catch (again) {
+          throw mapScriptError(again);
+        }
+      }
       throw mapScriptError(err);
     }
   }
@@ -132,12 +151,21 @@ export class StateDb {
    * Refused unless the block is the next one and the batch is open.
    */
   async appendBlock(batchNumber: number, block: StoredBlock, tx: StoredTx, batchL2DataOfTx: Hex, progress: BatchProgress): Promise<void> {
+    await this.appendBlocks(batchNumber, [{ block, tx, batchL2Data: batchL2DataOfTx }], progress);
+  }
+
+  /** Appends consecutive blocks in one atomic write (all or none); `progress` is the batch's after the last. */
+  async appendBlocks(batchNumber: number, blocks: readonly AppendedBlock[], progress: BatchProgress): Promise<void> {
+    if (blocks.length === 0) return;
     const k = this.keys;
-    const logAddresses = [...new Set(tx.receipt.logs.map((l) => l.address.toLowerCase()))];
-    const keys = [k.head, k.batch(batchNumber), k.batchData(batchNumber), k.batchTxs(batchNumber), k.block(block.number),
-      k.blockByHash(block.hash), k.tx(tx.hash), k.logBlocks, ...this.guardKeys(), ...logAddresses.map((a) => k.logAddress(a))];
-    await this.evalScript(APPEND_BLOCK, keys, [batchNumber, block.number, JSON.stringify(block), block.hash,
-      JSON.stringify(tx), tx.hash.toLowerCase(), batchL2DataOfTx.slice(2), JSON.stringify(batchToFields(progress)), this.token, logAddresses.length > 0 ? '1' : '0']);
+    const keys = [k.head, k.batch(batchNumber), k.batchData(batchNumber), k.batchTxs(batchNumber), k.logBlocks, ...this.guardKeys()];
+    const args: (string | number)[] = [batchNumber, this.token, blocks.length, JSON.stringify(batchToFields(progress))];
+    for (const { block, tx, batchL2Data } of blocks) {
+      const logAddresses = [...new Set(tx.receipt.logs.map((l) => l.address.toLowerCase()))];
+      keys.push(k.block(block.number), k.blockByHash(block.hash), k.tx(tx.hash), ...logAddresses.map((a) => k.logAddress(a)));
+      args.push(block.number, JSON.stringify(block), block.hash, JSON.stringify(tx), tx.hash.toLowerCase(), batchL2Data.slice(2), logAddresses.length);
+    }
+    await this.evalScript(APPEND_BLOCKS, keys, args);
   }
 
   async closeBatch(batchNumber: number, c: CloseBatchInput, now = Date.now()): Promise<void> {

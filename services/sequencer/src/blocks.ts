@@ -1,8 +1,9 @@
 import { RLP } from '@ethereumjs/rlp';
-import { decodeEthRawTx, fromHex, keccak256, toHex, uintToBytes } from '@zkseq/batch';
+import { decodeEthRawTx, fromHex, uintToBytes } from '@zkseq/batch';
 import type { ProcessTxResponse } from '@zkseq/grpc';
 import { h4ToHex } from '@zkseq/smt';
 import type { Hex, StoredBlock, StoredLog, StoredTx } from '@zkseq/statedb';
+import { hex, keccak256 } from './keccak';
 import { romErrorName, Rom } from './outcomes';
 
 /** Header gas limit of every fork-6 L2 block: the node's MaxCumulativeGasUsed. */
@@ -15,7 +16,6 @@ export const EMPTY_UNCLES_HASH = keccak256(RLP.encode([]));
 export const EMPTY_TRIE_ROOT = keccak256(RLP.encode(new Uint8Array(0)));
 
 const q = (n: bigint | number): Hex => `0x${n.toString(16)}`;
-const hex = (b: Uint8Array): Hex => toHex(b) as Hex;
 
 /** The 2048-bit log bloom (Ethereum yellow paper 4.3.1): 3 bits per address and per topic. */
 export function logsBloom(logs: readonly { address: string; topics: readonly Uint8Array[] }[]): Uint8Array {

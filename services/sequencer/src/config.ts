@@ -51,7 +51,7 @@ export const configSchema = z.object({
   /** Executed transactions waiting for their flush and StateDB write before selection pauses. */
   SEQUENCER_MAX_UNPERSISTED_TXS: env.int(900, 1),
   /** How often the flush status is polled while transactions wait for it. */
-  SEQUENCER_FLUSH_POLL_MS: env.int(3, 1),
+  SEQUENCER_FLUSH_POLL_MS: env.int(5, 1),
   /** Idle wait for new pool transactions (a pool.tx.added message ends it earlier). */
   SEQUENCER_IDLE_POLL_MS: env.int(500, 1),
   /** A forced batch seen on L1 is sequenced at the latest this long after it was seen. */

@@ -2,7 +2,7 @@ import type { ProcessTxResponse } from '@zkseq/grpc';
 import type { BatchClosed, L2BlockAnnounced } from '@zkseq/messaging';
 import { PoolStatusError, type PoolDb, type PoolTx } from '@zkseq/pooldb';
 import { sleep, type Logger } from '@zkseq/service';
-import type { BatchProgress, CloseBatchInput, Hex, OpenBatchInput, StateDb } from '@zkseq/statedb';
+import type { AppendedBlock, BatchProgress, CloseBatchInput, Hex, OpenBatchInput, StateDb } from '@zkseq/statedb';
 import { buildBlock } from './blocks';
 import type { SequencerMetrics } from './metrics';
 
@@ -186,27 +186,24 @@ export class Persister {
 
   private async writeTxs(op: Extract<PersistOp, { kind: 'txs' }>): Promise<void> {
     const t0 = performance.now();
-    const announced: L2BlockAnnounced[] = [];
-    const writes: Promise<void>[] = [];
+    const blocks: AppendedBlock[] = [];
     let parent = this.lastBlock;
     for (const it of op.items) {
       const ctx = { number: parent.number + 1, parentHash: parent.hash, batchNumber: op.batchNumber, timestamp: op.batchTimestamp, coinbase: op.coinbase };
       const { block, tx } = buildBlock(ctx, it.res);
-      // Issued together: one connection keeps them in order, and each refuses to apply unless the one before it did.
-      writes.push(this.d.state.appendBlock(op.batchNumber, block, tx, it.entry, it.progress));
-      announced.push({ number: block.number, hash: block.hash, parentHash: block.parentHash, stateRoot: block.stateRoot, timestamp: block.timestamp, batchNumber: op.batchNumber, txHash: tx.hash });
+      blocks.push({ block, tx, batchL2Data: it.entry });
       parent = { number: block.number, hash: block.hash };
     }
-    const results = await Promise.allSettled(writes);
-    const firstFailure = results.findIndex((r) => r.status === 'rejected');
-    const written = firstFailure < 0 ? results.length : firstFailure;
-    if (written > 0) this.lastBlock = { number: announced[written - 1].number, hash: announced[written - 1].hash };
-    for (let i = 0; i < written; i++) this.d.publishBlock(announced[i]);
-    this.d.metrics.blocks.inc(written);
+    // One atomic write for the whole call: all its blocks or none.
+    await this.d.state.appendBlocks(op.batchNumber, blocks, op.items[op.items.length - 1].progress);
+    this.lastBlock = parent;
+    for (const { block, tx } of blocks) {
+      this.d.publishBlock({ number: block.number, hash: block.hash, parentHash: block.parentHash, stateRoot: block.stateRoot, timestamp: block.timestamp, batchNumber: op.batchNumber, txHash: tx.hash });
+    }
+    this.d.metrics.blocks.inc(blocks.length);
     const now = Date.now();
-    await Promise.all(op.items.slice(0, written).map((it) => this.markSelected(it, now)));
+    await Promise.all(op.items.map((it) => this.markSelected(it, now)));
     this.d.metrics.persisterBusySeconds.inc((performance.now() - t0) / 1000);
-    if (firstFailure >= 0) throw (results[firstFailure] as PromiseRejectedResult).reason;
   }
 
   /** The pool learns a tx is in a block only after the block is stored, so a crash never loses one. */

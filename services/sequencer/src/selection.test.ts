@@ -3,7 +3,7 @@ import type { ProcessBatchResponse, ProcessTxResponse } from '@zkseq/grpc';
 import type { Hex, PoolTx } from '@zkseq/pooldb';
 import { classify, Rom, romErrorName } from './outcomes';
 import { emptyUsage, zeroCounters, type BatchLimits } from './resources';
-import { perSenderWindow, selectCandidates, type Measured, type SelectionState } from './selection';
+import { selectCandidates, type Measured, type SelectionState } from './selection';
 
 const limits: BatchLimits = {
   txs: 300, gas: 30_000_000, bytes: 120_000,
@@ -55,12 +55,6 @@ describe('candidate selection', () => {
     const full = { ...emptyUsage(), txs: 10, gas: 1_000_000, bytes: 1_000, counters: { ...zeroCounters(), steps: 6_000_000 } };
     expect(selectCandidates([heavy, light], state({ usage: full, measured })).txs.map((t) => t.hash)).toEqual([light.hash]);
     expect(selectCandidates([heavy, light], state({ measured })).txs.map((t) => t.hash)).toEqual([heavy.hash, light.hash]);
-  });
-
-  it('asks the pool for enough of each sender to get past its in-flight transactions', () => {
-    expect(perSenderWindow(new Map())).toBe(4);
-    expect(perSenderWindow(new Map([['a', 3], ['b', 7]]))).toBe(11);
-    expect(perSenderWindow(new Map([['a', 100]]))).toBe(64);
   });
 });
 

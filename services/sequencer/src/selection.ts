@@ -56,10 +56,3 @@ export function selectCandidates(pool: readonly PoolTx[], s: SelectionState): Se
   }
   return { txs: out, bytes: acc.bytes - s.usage.bytes, skippedForResources };
 }
-
-/** How many of each sender's transactions to ask the pool for: past those in flight, plus a few. */
-export function perSenderWindow(inFlightPerSender: ReadonlyMap<string, number>, extra = 4, cap = 64): number {
-  let max = 0;
-  for (const n of inFlightPerSender.values()) if (n > max) max = n;
-  return Math.min(cap, max + extra);
-}

@@ -12,13 +12,15 @@ import type { SequencerMetrics, TimeSplit } from './metrics';
 import { classify, type Outcome } from './outcomes';
 import { Persister, type PersistOp, type TxItem } from './persister';
 import { closingReason, COUNTER_NAMES, emptyUsage, remainingFor, usageRatios, type ClosingReason } from './resources';
-import { perSenderWindow, selectCandidates, type Measured } from './selection';
+import { selectCandidates, type Measured } from './selection';
 import type { Wakeup } from './wakeup';
 
 const FORK_ID = 6;
 /** How often the StateDB's forced batches, latest GER and the pool counts are read. */
 const INPUTS_REFRESH_MS = 1_000;
 const MEASURED_CAP = 100_000;
+/** Up to this many consecutive txs of one sender in a candidate read. */
+const CANDIDATES_PER_SENDER = 4;
 
 export type SessionDeps = {
   /** Fenced with this leadership's lease token. */
@@ -59,7 +61,8 @@ export class Session {
   private batch: OpenBatch | null = null;
   private persister!: Persister;
   private readonly inFlight = new Map<string, string>();
-  private readonly inFlightPerSender = new Map<string, number>();
+  /** Per sender: how many of its txs are in flight, and the nonce after the highest of them. */
+  private readonly inFlightPerSender = new Map<string, { count: number; next: number }>();
   /** Failed/invalid outcomes on their way to the pool: not selected again meanwhile. */
   private readonly terminal = new Set<string>();
   private forced: ForcedBatch[] = [];
@@ -77,6 +80,7 @@ export class Session {
 
   async run(signal: AbortSignal): Promise<void> {
     await this.recover();
+    let prefetched: Promise<PoolTx[] | null> | null = null;
     try {
       while (!signal.aborted) {
         if (this.persister.error) throw this.persister.error;
@@ -95,12 +99,16 @@ export class Session {
           await this.d.split.time('persisting', () => this.persister.waitBacklogBelow(Math.floor(this.o.maxUnpersistedTxs / 2)));
           continue;
         }
-        const sel = await this.d.split.time('selecting', () => this.select());
+        const sel = await this.d.split.time('selecting', () => this.select(prefetched));
+        prefetched = null;
         if (sel.length === 0) {
           await this.d.split.time('idle', () => this.d.wakeup.wait(this.idleMs(), signal));
           continue;
         }
-        await this.d.split.time('executing', () => this.execute(sel, signal));
+        const executing = this.d.split.time('executing', () => this.execute(sel, signal));
+        // The pool is read for the next call while the executor works on this one.
+        prefetched = this.fetchCandidates(sel).catch(() => null);
+        await executing;
       }
       // Shutdown: what was executed is written before the lease goes.
       await this.d.split.time('persisting', () => this.persister.drain()).catch(() => undefined);
@@ -272,17 +280,39 @@ export class Session {
 
   // ---- selection and execution ----------------------------------------------------------------
 
-  private async select(): Promise<PoolTx[]> {
-    const b = this.batch;
-    const usage = b?.usage ?? emptyUsage();
+  /**
+   * The next call's candidates: from the pool list read during the previous call when it still
+   * yields some (the filter runs on the current state), else from a fresh read.
+   */
+  private async select(prefetched: Promise<PoolTx[] | null> | null): Promise<PoolTx[]> {
+    const usage = this.batch?.usage ?? emptyUsage();
     if (usage.txs >= this.o.limits.txs) return [];
-    const perSender = perSenderWindow(this.inFlightPerSender);
-    const maxSenders = this.o.candidatesPerCall + this.inFlightPerSender.size + (b?.excluded.size ?? 0) + this.terminal.size;
-    const list = await this.d.pool.readyCandidates(maxSenders, perSender);
+    const early = prefetched ? await prefetched : null;
+    if (early) {
+      const sel = this.choose(early);
+      if (sel.length > 0) return sel;
+    }
+    return this.choose(await this.fetchCandidates([]));
+  }
+
+  /**
+   * Reads the pool's best executable txs past those in flight (and past `also`, the txs of the call
+   * under way): the pool's heads lag behind until the persister marks them selected.
+   */
+  private fetchCandidates(also: readonly PoolTx[]): Promise<PoolTx[]> {
+    const next = new Map<string, number>();
+    for (const [from, f] of this.inFlightPerSender) next.set(from, f.next);
+    for (const t of also) next.set(t.from, Math.max(next.get(t.from) ?? 0, t.nonce + 1));
+    const skipped = (this.batch?.excluded.size ?? 0) + this.terminal.size;
+    return this.d.pool.readyCandidatesFrom(this.o.candidatesPerCall + skipped, CANDIDATES_PER_SENDER, next);
+  }
+
+  private choose(list: readonly PoolTx[]): PoolTx[] {
+    const b = this.batch;
     const excluded = b?.excluded;
     const terminal = this.terminal;
     return selectCandidates(list, {
-      usage, limits: this.o.limits, mcp: this.o.mcp, inFlight: this.inFlight, measured: this.d.measured,
+      usage: b?.usage ?? emptyUsage(), limits: this.o.limits, mcp: this.o.mcp, inFlight: this.inFlight, measured: this.d.measured,
       excluded: { has: (h: string) => terminal.has(h) || (excluded?.has(h) ?? false) }, maxCandidates: this.probeSingle ? 1 : this.o.candidatesPerCall,
     }).txs;
   }
@@ -337,7 +367,8 @@ export class Session {
             progress: { stateRoot: h4ToHex(r.stateRoot!) as Hex, localExitRoot: ler, resources: usageToResources(b.usage) },
           });
           this.inFlight.set(o.tx.hash, o.tx.from);
-          this.inFlightPerSender.set(o.tx.from, (this.inFlightPerSender.get(o.tx.from) ?? 0) + 1);
+          const f = this.inFlightPerSender.get(o.tx.from);
+          this.inFlightPerSender.set(o.tx.from, { count: (f?.count ?? 0) + 1, next: Math.max(f?.next ?? 0, o.tx.nonce + 1) });
           break;
         }
         case 'not-fitting':
@@ -377,10 +408,10 @@ export class Session {
   private applied(op: PersistOp): void {
     if (op.kind === 'txs') {
       for (const it of op.items) {
-        this.inFlight.delete(it.hash);
-        const n = (this.inFlightPerSender.get(it.from) ?? 1) - 1;
-        if (n <= 0) this.inFlightPerSender.delete(it.from);
-        else this.inFlightPerSender.set(it.from, n);
+        if (!this.inFlight.delete(it.hash)) continue;
+        const f = this.inFlightPerSender.get(it.from);
+        if (!f || f.count <= 1) this.inFlightPerSender.delete(it.from);
+        else f.count--;
       }
     } else if (op.kind === 'outcome') {
       this.terminal.delete(op.tx.hash);
