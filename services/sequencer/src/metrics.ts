@@ -29,6 +29,7 @@ export function createMetrics(registry: Registry) {
     poolPending: new Gauge({ name: 'sequencer_pool_pending', help: 'Executable transactions in the pool', registers }),
     poolQueued: new Gauge({ name: 'sequencer_pool_queued', help: 'Pool transactions behind a nonce gap', registers }),
     executorSeconds: new Histogram({ name: 'sequencer_executor_call_seconds', help: 'ProcessBatch latency', labelNames: ['kind', 'outcome'], registers, buckets: latencyBuckets }),
+    skippedForResources: new Counter({ name: 'sequencer_candidates_skipped_total', help: 'Pool txs passed over in selection because their measured needs no longer fit the open batch', registers }),
     candidatesPerCall: new Histogram({ name: 'sequencer_candidates_per_call', help: 'Candidates sent in one executor call', registers, buckets: [1, 2, 5, 10, 25, 50, 100, 200, 300] }),
     inclusionSeconds: new Histogram({
       name: 'sequencer_tx_inclusion_seconds', help: 'From pool admission to the transaction\'s L2 block in the StateDB', registers,

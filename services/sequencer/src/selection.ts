@@ -20,7 +20,8 @@ export type SelectionState = {
   maxCandidates: number;
 };
 
-export type Selection = { txs: PoolTx[]; bytes: number; skippedForResources: number };
+/** The call's candidates, and how many were passed over because they surely do not fit. */
+export type Selection = { txs: PoolTx[]; skippedForResources: number };
 
 /**
  * Picks the candidates of one executor call from the pool's price-ordered list (each sender's
@@ -54,5 +55,5 @@ export function selectCandidates(pool: readonly PoolTx[], s: SelectionState): Se
     acc = { txs: acc.txs + 1, gas: acc.gas + need.gas, bytes: acc.bytes + bytes, counters: addCounters(acc.counters, need.counters) };
     out.push(tx);
   }
-  return { txs: out, bytes: acc.bytes - s.usage.bytes, skippedForResources };
+  return { txs: out, skippedForResources };
 }

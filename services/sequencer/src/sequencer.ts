@@ -38,7 +38,6 @@ export type SequencerDeps = {
  * StateDB; a fenced write (another instance leads now) ends the leadership.
  */
 export class Sequencer {
-  private session: Session | null = null;
   private readonly measured = new Map<string, Measured>();
 
   constructor(private readonly d: SequencerDeps) {}
@@ -63,11 +62,6 @@ export class Sequencer {
     metrics.leader.set(0);
   }
 
-  /** Writes everything executed so far (tests and benchmarks). */
-  async drain(): Promise<void> {
-    await this.session?.drain();
-  }
-
   private async lead(token: string, leading: AbortSignal): Promise<void> {
     const d = this.d;
     await ensureGenesis({ state: d.state, hashdb: d.hashdb, file: d.genesisFile, chainId: d.options.chainId, coinbase: d.options.coinbase as Hex, logger: d.logger });
@@ -85,7 +79,6 @@ export class Sequencer {
           state, pool: d.pool, executor: d.executor, publishBlock: d.publishBlock, publishClosed: d.publishClosed, metrics: d.metrics, logger: d.logger,
           options: d.options, split: d.split, wakeup: d.wakeup, measured: this.measured,
         });
-        this.session = session;
         try {
           await session.run(leading);
         } catch (err) {
@@ -99,8 +92,6 @@ export class Sequencer {
           d.metrics.resyncs.inc({ cause });
           d.logger.warn({ err, cause }, 'sequencing interrupted; rebuilding the open batch from the StateDB');
           await sleep(cause === 'halted' ? 0 : 500, leading).catch(() => undefined);
-        } finally {
-          this.session = null;
         }
       }
     } finally {

@@ -117,11 +117,6 @@ export class Session {
     }
   }
 
-  /** Waits for everything queued so far to be written (tests and benchmarks). */
-  drain(): Promise<void> {
-    return this.persister.drain();
-  }
-
   // ---- recovery -------------------------------------------------------------------------------
 
   private async recover(): Promise<void> {
@@ -311,10 +306,12 @@ export class Session {
     const b = this.batch;
     const excluded = b?.excluded;
     const terminal = this.terminal;
-    return selectCandidates(list, {
+    const sel = selectCandidates(list, {
       usage: b?.usage ?? emptyUsage(), limits: this.o.limits, mcp: this.o.mcp, inFlight: this.inFlight, measured: this.d.measured,
       excluded: { has: (h: string) => terminal.has(h) || (excluded?.has(h) ?? false) }, maxCandidates: this.probeSingle ? 1 : this.o.candidatesPerCall,
-    }).txs;
+    });
+    if (sel.skippedForResources > 0) this.d.metrics.skippedForResources.inc(sel.skippedForResources);
+    return sel.txs;
   }
 
   private request(root: H4, acc: Hex, batchNumber: number, data: Uint8Array, ger: Hex, timestamp: number, coinbase: Hex, persist: boolean, extra: Partial<ProcessBatchRequest> = {}): ProcessBatchRequest {
