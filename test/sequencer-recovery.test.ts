@@ -4,6 +4,8 @@
 // nonce order, with roots equal to a re-execution from genesis.
 import type { NewPoolTx } from '@zkseq/pooldb';
 import type { ServiceProcess } from './rpc-harness';
+import { join } from 'node:path';
+import { startHashDb } from './hashdb-process';
 import { account, poolTx, SequencerStack, waitFor, type Account } from './sequencer-harness';
 
 jest.setTimeout(300_000);
@@ -95,5 +97,24 @@ describe('sequencer recovery', () => {
       await stack.stop();
     }
   });
-});
 
+  it('rebuilds from the StateDB when the hashdb is killed (-9) under it, losing nothing', async () => {
+    const senders = Array.from({ length: 100 }, (_, i) => account(`hashdb-crash-${i}`));
+    const stack = await new SequencerStack().start({ genesis: senders.map((s) => ({ address: s.address, balance: FUNDS })) });
+    try {
+      const txs = await fill(stack, senders, 4);
+      const seq = await stack.startSequencer({ SEQUENCER_CANDIDATES_PER_CALL: '10' });
+      await stack.leading(seq);
+      await atLeastBlocks(stack, 30);
+      // Same port and data dir: the executor reconnects; what the hashdb had not flushed is gone.
+      const port = stack.hashdbProc.grpcAddress.split(':')[1];
+      stack.hashdbProc.child.kill('SIGKILL');
+      await stack.hashdbProc.exited;
+      stack.hashdbProc = await startHashDb({ HASHDB_DATA_DIR: join(stack.dir, 'hashdb'), HASHDB_GRPC_PORT: port });
+      await expectAllIncluded(stack, txs);
+      expect(seq.logs.some((l) => l.includes('rebuilding the open batch from the StateDB'))).toBe(true);
+    } finally {
+      await stack.stop();
+    }
+  });
+});
