@@ -1,4 +1,4 @@
-import type { Batch, BatchResources, BatchStatus, Hex } from './types';
+import type { Batch, BatchResources, BatchStatus, Hex, StoredBlock, StoredTx } from './types';
 
 /** Batch fields are stored as a Redis hash of strings; these two functions are the only mapping. */
 export function batchToFields(b: Partial<Omit<Batch, 'batchL2Data'>>): Record<string, string> {
@@ -32,4 +32,28 @@ export function fieldsToBatch(f: Record<string, string>, dataHex: string | null)
     sendSequencesTxHash: nullable(f.sendSequencesTxHash) as Hex | null,
     virtualL1Block: num(f.virtualL1Block),
   };
+}
+
+const ZERO_BLOOM = `0x${'0'.repeat(512)}` as Hex;
+const EMPTY: Hex = '0x';
+
+/** Blocks and txs as stored: an all-zero logs bloom (a tx without logs) is kept as `0x`, a third of the bytes. */
+export function encodeBlock(b: StoredBlock): string {
+  return JSON.stringify(b.logsBloom === ZERO_BLOOM ? { ...b, logsBloom: EMPTY } : b);
+}
+
+export function decodeBlock(raw: string): StoredBlock {
+  const b = JSON.parse(raw) as StoredBlock;
+  if (b.logsBloom === EMPTY) b.logsBloom = ZERO_BLOOM;
+  return b;
+}
+
+export function encodeTx(t: StoredTx): string {
+  return JSON.stringify(t.receipt.logsBloom === ZERO_BLOOM ? { ...t, receipt: { ...t.receipt, logsBloom: EMPTY } } : t);
+}
+
+export function decodeTx(raw: string): StoredTx {
+  const t = JSON.parse(raw) as StoredTx;
+  if (t.receipt.logsBloom === EMPTY) t.receipt.logsBloom = ZERO_BLOOM;
+  return t;
 }

@@ -190,6 +190,14 @@ describe('StateDb sequencer guards and forced batches', () => {
     expect(await plain.getBatchTxHashes(3)).toEqual([h(7000 + lb + 1), h(7000 + lb + 2), h(7000 + lb + 3)]);
     expect(await plain.getBatch(3)).toMatchObject({ stateRoot: h(6003), resources: { txCount: 3 }, batchL2Data: `0x0${(lb + 1) % 10}0${(lb + 2) % 10}0${(lb + 3) % 10}` });
     expect((await plain.getLogs({ fromBlock: lb + 1, toBlock: lb + 3, addresses: [addr(5)] })).map((l) => l.blockNumber)).toEqual([lb + 2]);
+    // An all-zero bloom is stored as 0x and read back whole; any other bloom is stored as it is.
+    expect(await redis.get(`${p3}block:${lb + 1}`)).toContain('"logsBloom":"0x"');
+    expect((await plain.getBlock(lb + 1))?.logsBloom).toBe(h(0, 256));
+    expect((await plain.getTx(h(7000 + lb + 1)))?.receipt.logsBloom).toBe(h(0, 256));
+    expect((await plain.getLatestBlock())?.logsBloom).toBe(h(0, 256));
+    const bloom = h(1, 256);
+    await plain.appendBlocks(3, [{ block: { ...block(lb + 4, h(7000 + lb + 4), 3), logsBloom: bloom }, tx: tx(lb + 4, 3, []), batchL2Data: '0x' }], progress(6004));
+    expect((await plain.getBlock(lb + 4))?.logsBloom).toBe(bloom);
   });
 
   it('keeps the latest global exit root', async () => {

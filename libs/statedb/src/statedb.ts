@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { batchToFields, fieldsToBatch } from './codec';
+import { batchToFields, decodeBlock, decodeTx, encodeBlock, encodeTx, fieldsToBatch } from './codec';
 import { stateKeys, type StateKeys } from './keys';
 import { APPEND_BLOCKS, CLOSE_BATCH, INIT_GENESIS, LATEST_BLOCK, MARK_VIRTUAL, OPEN_BATCH, PUT_FORCED, ROLLBACK_VIRTUAL } from './scripts';
 import type { Batch, BatchResources, ForcedBatch, FoundLog, Halt, Heads, Hex, LatestGer, LogFilter, StoredBlock, StoredTx } from './types';
@@ -120,7 +120,7 @@ export class StateDb {
     };
     const k = this.keys;
     const res = await this.redis.eval(INIT_GENESIS, 4, k.head, k.batch(0), k.block(0), k.blockByHash(g.block.hash),
-      JSON.stringify(batchToFields(batch)), JSON.stringify(g.block), g.block.hash);
+      JSON.stringify(batchToFields(batch)), encodeBlock(g.block), g.block.hash);
     return res === 'OK';
   }
 
@@ -163,7 +163,7 @@ export class StateDb {
     for (const { block, tx, batchL2Data } of blocks) {
       const logAddresses = [...new Set(tx.receipt.logs.map((l) => l.address.toLowerCase()))];
       keys.push(k.block(block.number), k.blockByHash(block.hash), k.tx(tx.hash), ...logAddresses.map((a) => k.logAddress(a)));
-      args.push(block.number, JSON.stringify(block), block.hash, JSON.stringify(tx), tx.hash.toLowerCase(), batchL2Data.slice(2), logAddresses.length);
+      args.push(block.number, encodeBlock(block), block.hash, encodeTx(tx), tx.hash.toLowerCase(), batchL2Data.slice(2), logAddresses.length);
     }
     await this.evalScript(APPEND_BLOCKS, keys, args);
   }
@@ -267,13 +267,13 @@ export class StateDb {
 
   async getBlock(n: number): Promise<StoredBlock | null> {
     const raw = await this.redis.get(this.keys.block(n));
-    return raw ? (JSON.parse(raw) as StoredBlock) : null;
+    return raw ? decodeBlock(raw) : null;
   }
 
   /** The last L2 block (its stateRoot is the latest state), or null before genesis. */
   async getLatestBlock(): Promise<StoredBlock | null> {
     const raw = (await this.redis.eval(LATEST_BLOCK, 1, this.keys.head, this.keys.block(0).slice(0, -1))) as string | null;
-    return raw ? (JSON.parse(raw) as StoredBlock) : null;
+    return raw ? decodeBlock(raw) : null;
   }
 
   async getBlockNumberByHash(hash: string): Promise<number | null> {
@@ -283,13 +283,13 @@ export class StateDb {
 
   async getTx(hash: string): Promise<StoredTx | null> {
     const raw = await this.redis.get(this.keys.tx(hash));
-    return raw ? (JSON.parse(raw) as StoredTx) : null;
+    return raw ? decodeTx(raw) : null;
   }
 
   async getTxs(hashes: string[]): Promise<(StoredTx | null)[]> {
     if (hashes.length === 0) return [];
     const raws = await this.redis.mget(hashes.map((h) => this.keys.tx(h)));
-    return raws.map((r) => (r ? (JSON.parse(r) as StoredTx) : null));
+    return raws.map((r) => (r ? decodeTx(r) : null));
   }
 
   /** eth_getLogs over a bounded block range, using the per-address index when addresses are given. */
@@ -302,7 +302,7 @@ export class StateDb {
     const blocks = [...new Set(blockSets.flat().map(Number))].sort((a, b) => a - b);
     if (blocks.length === 0) return [];
     const blockRecords = (await this.redis.mget(blocks.map((n) => this.keys.block(n)))).filter((r): r is string => r !== null)
-      .map((r) => JSON.parse(r) as StoredBlock);
+      .map(decodeBlock);
     const txs = await this.getTxs(blockRecords.flatMap((b) => b.transactions));
     const addresses = f.addresses?.map((a) => a.toLowerCase());
     const out: FoundLog[] = [];

@@ -120,10 +120,11 @@ export function buildBlock(ctx: BlockContext, r: ProcessTxResponse): BuiltBlock 
   const headerRlp = encodeHeader(header);
   const hash = hex(keccak256(headerRlp));
   const txHash = hex(r.txHash);
+  const bloomHex = hex(bloom);
   const logs: StoredLog[] = r.logs.map((l) => ({ address: l.address.toLowerCase() as Hex, topics: l.topics.map(hex), data: hex(l.data), logIndex: l.index }));
   const block: StoredBlock = {
     number: ctx.number, hash, parentHash: ctx.parentHash, stateRoot: stateRootHex, transactionsRoot: hex(header.transactionsRoot),
-    receiptsRoot: hex(header.receiptsRoot), logsBloom: hex(bloom), miner: ctx.coinbase, gasLimit: q(BLOCK_GAS_LIMIT), gasUsed: q(r.gasUsed),
+    receiptsRoot: hex(header.receiptsRoot), logsBloom: bloomHex, miner: ctx.coinbase, gasLimit: q(BLOCK_GAS_LIMIT), gasUsed: q(r.gasUsed),
     timestamp: ctx.timestamp, extraData: '0x', size: blockSize(headerRlp, r.rlpTx), batchNumber: ctx.batchNumber, transactions: [txHash],
   };
   const v = tx.chainId === null ? BigInt(sig.v) : BigInt(sig.v - 27) + 35n + 2n * tx.chainId;
@@ -133,7 +134,7 @@ export function buildBlock(ctx: BlockContext, r: ProcessTxResponse): BuiltBlock 
     effectivePercentage: r.effectivePercentage, blockNumber: ctx.number, blockHash: hash, batchNumber: ctx.batchNumber,
     receipt: {
       status: r.error === Rom.NoError ? 1 : 0, gasUsed: q(r.gasUsed), cumulativeGasUsed: q(r.gasUsed),
-      contractAddress: r.createAddress ? (r.createAddress.toLowerCase() as Hex) : null, logs, logsBloom: hex(bloom),
+      contractAddress: r.createAddress ? (r.createAddress.toLowerCase() as Hex) : null, logs, logsBloom: bloomHex,
       effectiveGasPrice: q(r.effectiveGasPrice), romError: r.error === Rom.NoError ? null : romErrorName(r.error),
     },
   };
