@@ -95,4 +95,21 @@ describe('sequencer pool outcomes and forced batches', () => {
     expect(await stack.state.getTx(bad.hash)).toBeNull();
     await stack.verifyChain();
   });
+
+  it('opens batches with the latest L1 global exit root and closes one when a newer GER has waited its deadline', async () => {
+    await seq.stop();
+    const ger = (n: number) => `0x${n.toString(16).padStart(64, '0')}` as Hex;
+    await stack.state.setLatestGer({ globalExitRoot: ger(0xaa), timestamp: 1_700_000_600, seenAt: Date.now() });
+    seq = await stack.startSequencer({ SEQUENCER_BATCH_TIMEOUT_MS: '60000', SEQUENCER_GER_DEADLINE_MS: '300' });
+    await stack.leading(seq);
+    const first = await stack.add(poolTx(h, { nonce: 2n }));
+    const withFirst = (await stack.waitTxIncluded(first.hash)).batchNumber;
+    expect((await stack.batch(withFirst))?.globalExitRoot).toBe(ger(0xaa));
+    await stack.state.setLatestGer({ globalExitRoot: ger(0xbb), timestamp: 1_700_000_700, seenAt: Date.now() });
+    expect((await stack.closedBatch(withFirst, 'ger-deadline')).number).toBe(withFirst);
+    const second = await stack.add(poolTx(h, { nonce: 3n }));
+    const withSecond = (await stack.waitTxIncluded(second.hash)).batchNumber;
+    expect((await stack.batch(withSecond))?.globalExitRoot).toBe(ger(0xbb));
+    await stack.verifyChain();
+  });
 });
