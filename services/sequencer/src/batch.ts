@@ -1,5 +1,6 @@
-import { accInputHash, batchHashData, concatBytes, fromHex, toHex } from '@zkseq/batch';
+import { accInputHash, concatBytes, fromHex, toHex } from '@zkseq/batch';
 import type { H4 } from '@zkseq/smt';
+import { keccak256 } from './keccak';
 import type { BatchResources, Hex } from '@zkseq/statedb';
 import { COUNTER_NAMES, emptyUsage, zeroCounters, type BatchUsage } from './resources';
 import type { Measured } from './selection';
@@ -63,7 +64,8 @@ export function batchL2Data(b: OpenBatch): Uint8Array {
 
 /** Pre-etrog accInputHash of the batch over its data (no re-execution needed to close). */
 export function closingAccInputHash(prev: Hex, data: Uint8Array, ger: Hex, timestamp: number, coinbase: Hex): Hex {
-  return toHex(accInputHash(fromHex(prev), batchHashData(data), fromHex(ger), BigInt(timestamp), fromHex(coinbase))) as Hex;
+  // batchHashData = keccak256(batchL2Data), natively: up to 120 kB per batch.
+  return toHex(accInputHash(fromHex(prev), keccak256(data), fromHex(ger), BigInt(timestamp), fromHex(coinbase))) as Hex;
 }
 
 export function usageToResources(u: BatchUsage): BatchResources {
