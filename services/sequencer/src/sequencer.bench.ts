@@ -62,6 +62,13 @@ function startProcess(name: string, env: Record<string, string>, readyMsg: strin
   });
 }
 
+/** CPU seconds Redis has used so far (the whole server: other clients count too). */
+async function redisCpuSeconds(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  const get = (name: string) => Number(new RegExp(`^${name}:([0-9.]+)`, 'm').exec(info)?.[1] ?? 0);
+  return get('used_cpu_sys') + get('used_cpu_user');
+}
+
 /** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
 function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
@@ -146,10 +153,12 @@ async function main(): Promise<void> {
       await blocksReach(base + w.warmup.length);
       const before = { ...split.seconds };
       const cpu0 = [process.pid, hashdb.child.pid!, executor.child.pid!].map(cpuSeconds);
+      const redis0 = await redisCpuSeconds(redis);
       const t0 = performance.now();
       await blocksReach(base + all.length);
       const seconds = (performance.now() - t0) / 1000;
       const cpu = [process.pid, hashdb.child.pid!, executor.child.pid!].map((pid, i) => ((cpuSeconds(pid) - cpu0[i]) * 1000) / w.measured.length);
+      const redisMs = (((await redisCpuSeconds(redis)) - redis0) * 1000) / w.measured.length;
       stop.abort(new Error('benchmark done'));
       await running;
       const spent = PHASES.map((p) => split.seconds[p] - before[p]);
@@ -160,6 +169,7 @@ async function main(): Promise<void> {
       report(`sequencer.${w.name}.cpu_ms_per_tx.sequencer`, cpu[0], 'ms');
       report(`sequencer.${w.name}.cpu_ms_per_tx.executor`, cpu[2], 'ms');
       report(`sequencer.${w.name}.cpu_ms_per_tx.hashdb`, cpu[1], 'ms');
+      report(`sequencer.${w.name}.cpu_ms_per_tx.redis`, redisMs, 'ms');
       note(`${w.name}: ${w.measured.length} txs in ${seconds.toFixed(2)} s; loop time split ${PHASES.map((p, i) => `${p} ${spent[i].toFixed(2)} s`).join(', ')}; ${persister.split('\n').pop()}`);
     };
 

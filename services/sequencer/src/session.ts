@@ -68,7 +68,8 @@ export class Session {
   private forced: ForcedBatch[] = [];
   private latestGer: LatestGer | null = null;
   private inputsReadAt = 0;
-  private probeSingle = false;
+  /** Calls left to make with one candidate each, after a candidate call the executor refused. */
+  private probeCalls = 0;
   private executorFailures = 0;
   private resumeForced: { batch: Batch; appended: number } | null = null;
 
@@ -308,7 +309,7 @@ export class Session {
     const terminal = this.terminal;
     const sel = selectCandidates(list, {
       usage: b?.usage ?? emptyUsage(), limits: this.o.limits, mcp: this.o.mcp, inFlight: this.inFlight, measured: this.d.measured,
-      excluded: { has: (h: string) => terminal.has(h) || (excluded?.has(h) ?? false) }, maxCandidates: this.probeSingle ? 1 : this.o.candidatesPerCall,
+      excluded: { has: (h: string) => terminal.has(h) || (excluded?.has(h) ?? false) }, maxCandidates: this.probeCalls > 0 ? 1 : this.o.candidatesPerCall,
     });
     if (sel.skippedForResources > 0) this.d.metrics.skippedForResources.inc(sel.skippedForResources);
     return sel.txs;
@@ -343,7 +344,7 @@ export class Session {
     this.executorFailures = 0;
     if (res.flushId <= 0) throw new InconsistentStateError('the executor returned no flush id for a stored execution (EXECUTOR_FLUSH_ON_PERSIST must be on)');
     const outcomes = classify(candidates, res, this.o.limits, this.o.mcp);
-    this.probeSingle = false;
+    if (this.probeCalls > 0) this.probeCalls--;
     this.apply(b, outcomes, res, proverId);
   }
 
@@ -374,6 +375,8 @@ export class Session {
           this.d.measured.set(o.tx.hash, o.measured);
           break;
         case 'later':
+          // Its sender's earlier nonce did not make it: nothing to retry before the next batch.
+          b.excluded.add(o.tx.hash);
           break;
         case 'failed':
         case 'invalid':
@@ -433,7 +436,7 @@ export class Session {
       return;
     }
     if (candidates.length > 1) {
-      this.probeSingle = true;
+      this.probeCalls = candidates.length;
       this.d.logger.warn({ err, candidates: candidates.length }, 'executor refused a candidate call; trying the candidates one at a time');
       return;
     }
