@@ -74,7 +74,12 @@ export type ProcessBatchResponse = {
 };
 
 export type ExecutorClientOptions = {
-  /** host:port of the executor service. */
+  /**
+   * host:port of the executor service, or a gRPC target naming its resolver, such as
+   * `dns:///executor-headless:50071` or `ipv4:10.0.0.1:50071,10.0.0.2:50071`: such a target
+   * balances round-robin over every address it resolves to (a Kubernetes headless Service), so
+   * added executor replicas take load; a plain host:port keeps one connection (pick-first).
+   */
   address: string;
   policy?: Partial<CallPolicy>;
   maxMessageBytes?: number;
@@ -112,7 +117,8 @@ export class ExecutorClient {
     const Ctor = serviceConstructor(pkg, 'zkseq.executor.v1.Executor');
     romErrorValues ??= romErrors(pkg);
     const max = opts.maxMessageBytes ?? 16 * 1024 * 1024;
-    this.client = new Ctor(opts.address, grpc.credentials.createInsecure(), { 'grpc.max_receive_message_length': max, 'grpc.max_send_message_length': max });
+    const balancing = /^(dns|ipv4|ipv6):/.test(opts.address) ? { 'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }) } : {};
+    this.client = new Ctor(opts.address, grpc.credentials.createInsecure(), { 'grpc.max_receive_message_length': max, 'grpc.max_send_message_length': max, ...balancing });
     this.policy = { ...defaultCallPolicy, ...opts.policy };
   }
 
