@@ -22,7 +22,7 @@ describe('end to end: L2 transactions to virtual batches on L1', () => {
       blockTimeMs: 1000,
       // Small batches so that the 500 transactions make many of them, and several sequences.
       sequencerEnv: { SEQUENCER_MAX_TXS: '25', SEQUENCER_BATCH_TIMEOUT_MS: '1500', SEQUENCER_IDLE_POLL_MS: '50' },
-      ethTxManager: { ETHTXMAN_CONFIRMATIONS: '2', ETHTXMAN_RESEND_AFTER_MS: '5000' },
+      ethTxManager: { ETHTXMAN_CONFIRMATIONS: '3', ETHTXMAN_RESEND_AFTER_MS: '5000' },
       sender: { SEQSENDER_MAX_WAIT_MS: '1000' },
     }).start();
   });
@@ -34,17 +34,18 @@ describe('end to end: L2 transactions to virtual batches on L1', () => {
   it('sequences 500 transactions exactly once and makes every batch virtual with our accInputHash', async () => {
     const l2 = s.l2Provider();
     const gasPrice = BigInt(await s.rpc<string>('eth_gasPrice'));
-    const nonces = new Map<Wallet, number>(s.l2Wallets.map((w) => [w, 0]));
+    // Signed up front, so that sending later leaves this process free to watch L1.
+    const signed = new Map<Wallet, string[]>();
+    for (const w of s.l2Wallets) {
+      const raws: string[] = [];
+      for (let nonce = 0; nonce < 500 / ACCOUNTS; nonce++) raws.push(await w.signTransaction({ type: 0, chainId: L2_CHAIN_ID, nonce, gasPrice, gasLimit: 21_000, to: RECIPIENT, value: 1n }));
+      signed.set(w, raws);
+    }
     const sent: string[] = [];
     /** `perAccount` transfers from every account, each account's in nonce order. */
     const sendRound = async (perAccount: number) => {
       await Promise.all(s.l2Wallets.map(async (w) => {
-        for (let i = 0; i < perAccount; i++) {
-          const nonce = nonces.get(w)!;
-          const raw = await w.signTransaction({ type: 0, chainId: L2_CHAIN_ID, nonce, gasPrice, gasLimit: 21_000, to: RECIPIENT, value: 1n });
-          sent.push((await l2.broadcastTransaction(raw)).hash);
-          nonces.set(w, nonce + 1);
-        }
+        for (const raw of signed.get(w)!.splice(0, perAccount)) sent.push((await l2.broadcastTransaction(raw)).hash);
       }));
     };
     const heads = async () => (await s.state.getHeads())!;
@@ -73,7 +74,7 @@ describe('end to end: L2 transactions to virtual batches on L1', () => {
     // 2. 100 more while it is down, then it comes back and finds its in-flight sequence.
     await sendRound(2);
     const restarted = await s.startSender();
-    expect(restarted.logs.find((l) => l.msg === 'sequence records loaded')).toMatchObject({ inFlight: { id: expect.stringMatching(/^sequence-from-1-to-\d+$/) } });
+    expect(restarted.logs.find((l) => l.msg === 'sequence records loaded')).toMatchObject({ inFlight: { id: expect.stringMatching(/^sequence-from-\d+-to-\d+$/) } });
     await settle();
 
     // 3. 100 more; once some of them are virtual, L1 reorgs back to before they were sequenced.

@@ -42,9 +42,17 @@ export async function spawnService(name: string, env: Record<string, string>, re
   live.add(child);
   if (!exitHook) {
     exitHook = true;
-    process.once('exit', () => {
+    const killAll = () => {
       for (const c of live) c.kill('SIGKILL');
-    });
+    };
+    process.once('exit', killAll);
+    // A test run stopped from outside: exit (which runs every 'exit' hook, the L1 node's too).
+    for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+      process.once(sig, () => {
+        killAll();
+        process.exit(sig === 'SIGTERM' ? 143 : 130);
+      });
+    }
   }
   const logs: LogLine[] = [];
   const text: string[] = [];
@@ -123,7 +131,14 @@ export async function spawnService(name: string, env: Record<string, string>, re
       clearTimeout(timer);
     },
   };
-  if (readyMsg) await waitForLog((l) => l.msg === readyMsg, `"${readyMsg}"`, timeoutMs);
+  if (readyMsg) {
+    try {
+      await waitForLog((l) => l.msg === readyMsg, `"${readyMsg}"`, timeoutMs);
+    } catch (err) {
+      await proc.kill9();
+      throw err;
+    }
+  }
   return proc;
 }
 

@@ -71,8 +71,19 @@ export class L1Pipeline {
   sender?: ServiceProcess;
   sync?: ServiceProcess;
   protected readonly procs: ServiceProcess[] = [];
+  private stopped = false;
 
   constructor(protected readonly opts: PipelineOptions = {}) {}
+
+  /** Runs a start-up sequence; when it fails part-way, whatever it started is stopped before the error propagates. */
+  protected async starting(fn: () => Promise<void>): Promise<void> {
+    try {
+      await fn();
+    } catch (err) {
+      await this.stop().catch(() => undefined);
+      throw err;
+    }
+  }
 
   /** L1 node, contracts, deployment file and NATS streams; no service yet. */
   async startL1(): Promise<void> {
@@ -170,6 +181,8 @@ export class L1Pipeline {
   }
 
   async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
     for (const p of [...this.procs].reverse()) await p.stop();
     this.provider?.destroy();
     await this.node?.stop();
@@ -189,9 +202,11 @@ export class SequencingWorld extends L1Pipeline {
   private lastTimestamp = 0;
 
   async start(): Promise<this> {
-    await this.startL1();
-    await this.state.initGenesis({ stateRoot: ZERO32, timestamp: this.system.timestamp, coinbase: L2_COINBASE, block: fakeBlock(0, ZERO32, 0, this.system.timestamp) });
-    await this.startL1Services();
+    await this.starting(async () => {
+      await this.startL1();
+      await this.state.initGenesis({ stateRoot: ZERO32, timestamp: this.system.timestamp, coinbase: L2_COINBASE, block: fakeBlock(0, ZERO32, 0, this.system.timestamp) });
+      await this.startL1Services();
+    });
     return this;
   }
 

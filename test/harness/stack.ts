@@ -37,6 +37,11 @@ export class FullStack extends L1Pipeline {
   }
 
   async start(): Promise<this> {
+    await this.starting(() => this.startAll());
+    return this;
+  }
+
+  private async startAll(): Promise<void> {
     writeGenesisFile(this.genesisFile, {
       chainId: L2_CHAIN_ID,
       timestamp: Math.floor(Date.now() / 1000) - 60,
@@ -64,7 +69,6 @@ export class FullStack extends L1Pipeline {
     }, 'sequencer started'));
     await this.sequencerProc.waitForLog((l) => l.msg === 'lease acquired: sequencing', 'the sequencer to lead');
     await this.startL1Services();
-    return this;
   }
 
   /** An ethers provider for the L2 JSON-RPC. */
