@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { composeFile, deployPackageScript, devnetToolsDockerfile, serviceDockerfile } from './docker';
+import { baseFiles } from './k8s/base';
 import { grafanaDashboard, grafanaProvisioning, prometheusConfig } from './observability';
 import { SERVICES } from './services';
 
@@ -21,6 +22,7 @@ export function generatedFiles(): Record<string, string> {
   const prov = grafanaProvisioning();
   files['deploy/observability/grafana/provisioning/datasources/prometheus.yml'] = prov.datasource;
   files['deploy/observability/grafana/provisioning/dashboards/zkseq.yml'] = prov.dashboards;
+  Object.assign(files, baseFiles());
   return files;
 }
 
