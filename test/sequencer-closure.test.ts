@@ -107,4 +107,25 @@ describe('sequencer batch closure', () => {
     expect(txs.length).toBe(heads.lastBlock);
     expect(txs.length).toBe(7 + 6 + 7 + 2);
   });
+
+  it('exports the batch-closure dashboard metrics', async () => {
+    const t = await stack.add(poolTx(senders[23], { nonce: 0n }));
+    const { batchNumber } = await stack.waitTxIncluded(t.hash);
+    await stack.closedBatch(batchNumber, 'timeout');
+    const port = seq.logs.map((l) => /"metricsPort":(\d+)/.exec(l)?.[1]).find((p) => p !== undefined);
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const value = (name: string, labels: Record<string, string> = {}) => {
+      const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)));
+      return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+    };
+    expect(value('sequencer_batches_closed_total', { reason: 'timeout' })).toBeGreaterThan(0);
+    for (const name of ['sequencer_batch_open_seconds_count', 'sequencer_batch_txs_sum', 'sequencer_batch_gas_sum', 'sequencer_batch_bytes_sum', 'sequencer_tx_inclusion_seconds_count']) {
+      expect(value(name)).toBeGreaterThan(0);
+    }
+    expect(value('sequencer_batch_resource_used_percent_count', { resource: 'steps' })).toBeGreaterThan(0);
+    expect(value('sequencer_time_seconds_total', { phase: 'executing' })).toBeGreaterThan(0);
+    expect(value('sequencer_executor_call_seconds_count', { kind: 'candidates', outcome: 'ok' })).toBeGreaterThan(0);
+    expect(value('sequencer_pool_pending')).toBe(0);
+    expect(value('sequencer_leader')).toBe(1);
+  });
 });
