@@ -103,6 +103,9 @@ export async function runService<S extends z.ZodObject>(def: ServiceDefinition<S
   process.on('uncaughtException', (err) => ctx.fail(err));
   process.on('unhandledRejection', (err) => ctx.fail(err));
 
+  // Not ready until `start` has finished: the service's own checks are only registered there.
+  let started = false;
+  readiness.push({ name: 'started', check: () => started });
   const ops = await startOpsServer({ host: config.METRICS_HOST, port: config.METRICS_PORT, registry, readiness });
   closers.push({ name: 'ops-server', close: () => ops.close() });
   logger.info({ metricsPort: ops.port }, 'ops endpoints listening');
@@ -112,5 +115,6 @@ export async function runService<S extends z.ZodObject>(def: ServiceDefinition<S
     ctx.fail(err);
     return;
   }
+  started = true;
   logger.info('started');
 }
