@@ -67,6 +67,18 @@ function alive(pid: number): boolean {
   }
 }
 
+/** Set in every process the devnet starts, so a later run recognises leftovers by it. */
+export const DEVNET_MARK = 'ZKSEQ_DEVNET_DIR';
+
+/** Whether `pid` runs with DEVNET_MARK=dir (its environment, which a renamed process title keeps). */
+function startedBy(pid: number, dir: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`${DEVNET_MARK}=${dir}`);
+  } catch {
+    return false;
+  }
+}
+
 function cmdline(pid: number): string {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
@@ -77,10 +89,10 @@ function cmdline(pid: number): string {
 
 /**
  * Deals with what a previous run left: refuses while another devnet supervisor of this directory
- * runs; kills children of one that died without stopping them (only processes whose command line
- * names this repository, so a recycled pid is left alone).
+ * runs; kills children of one that died without stopping them (only processes carrying this
+ * directory's DEVNET_MARK, so a recycled pid is left alone).
  */
-function clearPrevious(dir: string, root: string, log: (l: string) => void): void {
+function clearPrevious(dir: string, log: (l: string) => void): void {
   const file = join(dir, 'pids.json');
   if (!existsSync(file)) return;
   let pids: PidFile;
@@ -94,7 +106,7 @@ function clearPrevious(dir: string, root: string, log: (l: string) => void): voi
     throw new Error(`a devnet is already running from ${dir} (pid ${pids.supervisor}); stop it (Ctrl-C, or kill ${pids.supervisor}) first`);
   }
   for (const [name, pid] of Object.entries(pids.children)) {
-    if (alive(pid) && cmdline(pid).includes(root)) {
+    if (alive(pid) && startedBy(pid, dir)) {
       log(`stopping ${name} (pid ${pid}) left over from a previous run`);
       process.kill(pid, 'SIGKILL');
     }
@@ -226,7 +238,7 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
     if (!(await listening(host, port))) throw new Error(`${what} is not listening at ${url}: run \`bash deploy/local/setup.sh\` (starts ${hint}) or set ${what === 'NATS' ? 'NATS_URL' : 'REDIS_URL'}`);
   }
   mkdirSync(o.dir, { recursive: true });
-  clearPrevious(o.dir, o.root, log);
+  clearPrevious(o.dir, log);
   const ports = await allocatePorts(o.ports);
   if (o.ports === 'fixed') {
     const taken: string[] = [];
@@ -241,6 +253,7 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
   let fatal: ((err: Error) => void) | undefined;
   const supervisor = new Supervisor({
     logDir, initialBackoffMs: 500, maxBackoffMs: 30_000, stableAfterMs: 60_000, maxLogBytes: 64 << 20,
+    env: { [DEVNET_MARK]: o.dir },
     onEvent: (e: SupervisorEvent) => {
       if (e.kind === 'started') {
         writeFileSync(pidFile, JSON.stringify({ supervisor: process.pid, root: o.root, children: supervisor.pids() } satisfies PidFile));

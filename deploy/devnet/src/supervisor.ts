@@ -22,6 +22,8 @@ export type SupervisorOptions = {
   stableAfterMs: number;
   /** A log file past this size is moved to `<name>.log.1` (one generation kept). */
   maxLogBytes?: number;
+  /** Added to every process's environment (under each spec's own env). */
+  env?: Record<string, string>;
   onEvent?: (event: SupervisorEvent) => void;
 };
 
@@ -142,7 +144,7 @@ export class Supervisor {
 
   private launch(m: Managed): void {
     m.timer = null;
-    const child = spawn(m.spec.command, m.spec.args, { cwd: m.spec.cwd, env: { ...process.env, ...m.spec.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(m.spec.command, m.spec.args, { cwd: m.spec.cwd, env: { ...process.env, ...this.opts.env, ...m.spec.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     m.child = child;
     m.startedAt = Date.now();
     child.stdout!.on('data', (d: Buffer) => this.write(m, d));
