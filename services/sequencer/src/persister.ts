@@ -87,11 +87,6 @@ export class Persister {
     return this.failure;
   }
 
-  /** Block number the next executed transaction gets. */
-  get nextBlockHint(): number {
-    return this.lastBlock.number + 1;
-  }
-
   push(op: PersistOp): void {
     if (this.failure) return;
     if (op.kind === 'txs') this.unpersistedTxs += op.items.length;
