@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { HDNodeWallet, JsonRpcProvider, Mnemonic, Network, parseEther } from 'ethers';
 import { resetDevnetState, type DevnetInfo } from '../deploy/devnet/src/devnet';
+import { alive } from '../deploy/devnet/src/net';
 
 jest.setTimeout(300_000);
 
@@ -56,14 +57,6 @@ function startCli(): Run {
 
 const pidFile = join(dir, 'pids.json');
 const readPids = (): Record<string, number> => (JSON.parse(readFileSync(pidFile, 'utf8')) as { children: Record<string, number> }).children;
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 const info = () => JSON.parse(readFileSync(join(dir, 'devnet.json'), 'utf8')) as DevnetInfo;
 const wallet = (i: number) => HDNodeWallet.fromMnemonic(Mnemonic.fromPhrase('test test test test test test test test test test test junk'), `m/44'/60'/0'/0/${i}`);
 

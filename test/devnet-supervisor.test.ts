@@ -4,20 +4,13 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { alive } from '../deploy/devnet/src/net';
 import { Supervisor, type SupervisorEvent } from '../deploy/devnet/src/supervisor';
 
 jest.setTimeout(60_000);
 
 const node = (name: string, script: string, restart = true) => ({ name, command: process.execPath, args: ['-e', script], env: { ZK_TEST: name }, cwd: tmpdir(), restart });
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('Supervisor', () => {
   const dir = mkdtempSync(join(tmpdir(), 'zkseq-supervisor-'));

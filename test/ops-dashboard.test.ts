@@ -2,15 +2,17 @@
 // is scraped, and every metric a Grafana panel queries must be exported by one of them; the
 // Prometheus configs scrape every service; /ready stays 503 while a service is still starting.
 // Where Debian's promtool is installed, every panel expression also passes its PromQL parser.
+// `pnpm load` runs against the same devnet.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { startDevnet, type Devnet } from '../deploy/devnet/src/devnet';
 import { dashboardExprs, exposes, grafanaDashboard, metricNames, prometheusJobs } from '../deploy/devnet/src/observability';
 import { SERVICES } from '../deploy/devnet/src/services';
+import type { LoadReport } from '../deploy/load/src/generator';
 
 jest.setTimeout(240_000);
 
@@ -73,6 +75,24 @@ describe('the dashboard and the running services', () => {
       const cfg = spawnSync('promtool', ['check', 'config', join(root, 'deploy/observability/prometheus', file)], { encoding: 'utf8' });
       expect(cfg.status).toBe(0);
     }
+  });
+
+  it('pnpm load: ETH and ERC-20 transfers through ethers, followed to closed batches, with a report and a chart', () => {
+    const out = join(dir, 'load');
+    const res = spawnSync(process.execPath, [join(root, 'deploy/load/dist/cli.js'), '--devnet-dir', dir, '--duration', '4', '--erc20', '0.5', '--accounts', '2', '--max-in-flight', '20', '--no-virtual', '--drain', '90', '--out', out], { cwd: root, encoding: 'utf8' });
+    expect(res.stderr).toBe('');
+    expect(res.status).toBe(0);
+    const files = readdirSync(out);
+    const report = JSON.parse(readFileSync(join(out, files.find((f) => f.endsWith('.json'))!), 'utf8')) as LoadReport;
+    expect(report.totals.submitted).toBeGreaterThan(0);
+    expect(report.totals).toMatchObject({ rejected: 0, notIncluded: 0, notClosed: 0, accepted: report.totals.submitted, closed: report.totals.submitted });
+    expect(report.byKind.eth.closed).toBeGreaterThan(0);
+    expect(report.byKind.erc20.closed).toBeGreaterThan(0);
+    expect(report.latencyMs.closed.p99).not.toBeNull();
+    expect(report.receiptsChecked.failed).toBe(0);
+    expect(report.errors).toEqual({});
+    expect(readFileSync(join(out, files.find((f) => f.endsWith('.svg'))!), 'utf8')).toMatch(/^<svg[^>]*>[\s\S]*polyline[\s\S]*<\/svg>\n$/);
+    expect(res.stdout).toContain('submit→closed');
   });
 
   it('extracts metric names from PromQL', () => {

@@ -5,7 +5,7 @@ import { connectNats, deleteStreams } from '@zkseq/messaging';
 import { DEV_MNEMONIC } from '@zkseq/contracts';
 import { DEV_ACCOUNT_COUNT, DEVNET_COINBASE } from './accounts';
 import { chainFiles, prepareChain, type PreparedChain } from './chain';
-import { freePorts, jsonRpc, listening, until } from './net';
+import { alive, freePorts, jsonRpc, listening, until } from './net';
 import { SERVICES, serviceMain, type Ports, type ServiceName, type ServiceSpec, type Topology } from './services';
 import { Supervisor, type SupervisorEvent } from './supervisor';
 
@@ -35,6 +35,8 @@ export type DevnetOptions = {
   /** Called when the devnet cannot go on (the L1 node died: its chain is in memory). */
   onFatal?: (err: Error) => void;
   startTimeoutMs?: number;
+  /** Extra node flags for every service process (e.g. --cpu-prof --cpu-prof-dir=DIR for profiles). */
+  nodeArgs?: string[];
   /** Hands over the supervisor as soon as it exists, so a caller can stop a devnet still starting. */
   onSupervisor?: (s: Supervisor) => void;
 };
@@ -58,14 +60,6 @@ export type DevnetInfo = {
 
 type PidFile = { supervisor: number; root: string; children: Record<string, number> };
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Set in every process the devnet starts, so a later run recognises leftovers by it. */
 export const DEVNET_MARK = 'ZKSEQ_DEVNET_DIR';
@@ -295,6 +289,8 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
     const rpcPort = ports.services.rpc.http!;
     const l2RpcUrl = `http://127.0.0.1:${rpcPort}`;
     await until(async () => Number(await jsonRpc<string>(l2RpcUrl, 'eth_chainId', [], 2000)) === o.l2ChainId, 'the L2 RPC to answer eth_chainId', timeoutMs);
+    // The sequencer writes the genesis block into the StateDB after it started: until then the RPC has no `latest`.
+    await until(async () => (await jsonRpc<unknown>(l2RpcUrl, 'eth_getBlockByNumber', ['latest', false], 2000)) !== null, 'the L2 genesis block', timeoutMs);
 
     const info: DevnetInfo = {
       startedAt: new Date().toISOString(),
@@ -350,7 +346,7 @@ async function startServices(supervisor: Supervisor, o: DevnetOptions, t: Topolo
       supervisor.start({
         name: s.name,
         command: process.execPath,
-        args: [join(o.root, serviceMain(s.name))],
+        args: [...(o.nodeArgs ?? []), join(o.root, serviceMain(s.name))],
         cwd: o.root,
         env: { LOG_LEVEL: 'info', ...s.env(t), ...DEVNET_SERVICE_DEFAULTS[s.name], ...o.serviceEnv?.[s.name] },
       });

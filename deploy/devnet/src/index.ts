@@ -4,4 +4,4 @@ export { devAccounts, loadAccounts, devGenesis, genesisRoot, DEV_ACCOUNT_BALANCE
 export { prepareChain, chainFiles, type ChainFiles, type PreparedChain } from './chain';
 export { startDevnet, resetDevnetState, devnetTopology, Devnet, L1_PORT, type DevnetInfo, type DevnetOptions, type ServiceInfo } from './devnet';
 export { ProgressWatcher, formatProgress, type ProgressSample } from './progress';
-export { freePort, freePorts, jsonRpc, listening, until } from './net';
+export { alive, freePort, freePorts, jsonRpc, listening, until } from './net';

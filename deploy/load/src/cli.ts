@@ -8,6 +8,7 @@
  *   --max-in-flight N   transactions submitted and not yet in a batch (2000)
  *   --signer ethers|native   (native: see txs.ts)
  *   --no-virtual        do not wait for the batches to become virtual
+ *   --no-sustain        stop sending when the window ends (the last batch then closes on its timeout)
  *   --drain S           wait after the window for closure / virtualisation (90)
  *   --rpc URL --chain-id N   when not using .devnet/devnet.json
  *   --out DIR           report directory (.devnet/load)
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
       'max-in-flight': { type: 'string', default: '2000' },
       signer: { type: 'string', default: 'native' },
       'no-virtual': { type: 'boolean', default: false },
+      'no-sustain': { type: 'boolean', default: false },
       drain: { type: 'string', default: '90' },
       rpc: { type: 'string' },
       'chain-id': { type: 'string' },
@@ -70,7 +72,7 @@ async function main(): Promise<void> {
   }
   const report = await runLoad({
     rpcUrl, chainId, accounts, erc20Share, token, rate: Number(values.rate), durationS: Number(values.duration), maxInFlight: Number(values['max-in-flight']),
-    perAccount: 16, signer, gasPrice: GWEI, drainS: Number(values.drain), waitVirtual: !values['no-virtual'], trackPollMs: 150, receiptSampleEvery: 50,
+    perAccount: 16, signer, gasPrice: GWEI, drainS: Number(values.drain), waitVirtual: !values['no-virtual'], sustain: !values['no-sustain'], trackPollMs: 150, receiptSampleEvery: 50,
     onTick: (t) => process.stdout.write(`  ${t.elapsedS.toFixed(0).padStart(4)} s  accepted ${t.accepted}  included ${t.included}  closed ${t.closed}  in flight ${t.inFlight}  errors ${t.errors}\n`),
   });
   const out = resolve(cwd, values.out ?? join(values['devnet-dir']!, 'load'));

@@ -27,6 +27,11 @@ export type LoadOptions = {
   trackPollMs: number;
   /** Sign every transaction the window can need before it opens (keeps signing out of the measurement). */
   presignPerAccount?: number;
+  /**
+   * Keep submitting (unmeasured) after the window until the window's transactions are in closed
+   * batches, as a sustained load would; otherwise the last open batch closes only on its timeout.
+   */
+  sustain?: boolean;
   /** One receipt in this many is fetched with eth_getTransactionReceipt and checked for status 1. */
   receiptSampleEvery: number;
   /** Called when the sending window opens (after signing ahead and reading nonces). */
@@ -35,7 +40,7 @@ export type LoadOptions = {
   onTick?: (t: { elapsedS: number; accepted: number; included: number; closed: number; inFlight: number; errors: number }) => void;
 };
 
-type TxRecord = SignedTx & { account: number; submitAt: number; acceptedAt?: number; includedAt?: number; closedAt?: number; virtualAt?: number; batch?: number; failed?: string };
+type TxRecord = SignedTx & { account: number; submitAt: number; tail: boolean; acceptedAt?: number; includedAt?: number; closedAt?: number; virtualAt?: number; batch?: number; failed?: string };
 
 type Sender = { account: KeyedAccount; nonce: number; outstanding: number; queued: boolean; retired: boolean; presigned: SignedTx[] };
 
@@ -57,8 +62,8 @@ export type LoadReport = {
   config: Omit<LoadOptions, 'accounts' | 'onTick' | 'gasPrice'> & { accounts: number; gasPrice: string };
   startedAt: string;
   windowS: number;
-  totals: { submitted: number; accepted: number; rejected: number; included: number; closed: number; virtual: number; notIncluded: number; notClosed: number };
-  /** Per second of the sending window: accepted submissions, and transactions included / closed inside it. */
+  totals: { submitted: number; accepted: number; rejected: number; included: number; closed: number; virtual: number; notIncluded: number; notClosed: number; afterWindow: number };
+  /** Per second of the sending window: the window's accepted submissions, and its transactions included / closed inside it. */
   ratesPerS: { accepted: number; included: number; closed: number };
   latencyMs: { receipt: LatencySummary; closed: LatencySummary; virtual: LatencySummary | null };
   /** Rejections by type; `retried` ones were sent again, the others ended the transaction. */
@@ -204,15 +209,21 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
     const startedAt = Date.now();
     const end = startedAt + o.durationS * 1000;
     let lastTick = startedAt;
-    while (Date.now() < end) {
+    const tick = () => {
       const now = Date.now();
-      let budget = o.rate > 0 ? Math.floor((o.rate * (now - startedAt)) / 1000) - submitted : Number.POSITIVE_INFINITY;
+      if (now - lastTick < 1000) return;
+      lastTick = now;
+      o.onTick?.({ elapsedS: (now - startedAt) / 1000, accepted, included, closed, inFlight, errors: rejected });
+    };
+    /** Submits what the rate and the window allow now; `tail` transactions keep the load up after the window and are not measured. */
+    const fill = async (tail: boolean) => {
+      let budget = o.rate > 0 ? Math.floor((o.rate * (Date.now() - startedAt)) / 1000) - submitted : Number.POSITIVE_INFINITY;
       while (budget > 0 && inFlight < o.maxInFlight && ready.length > 0) {
         const i = ready.shift()!;
         const s = senders[i];
         s.queued = false;
         const tx = await sign(i);
-        const r: TxRecord = { ...tx, account: i, submitAt: Date.now() };
+        const r: TxRecord = { ...tx, account: i, submitAt: Date.now(), tail };
         records.set(r.hash, r);
         s.outstanding++;
         inFlight++;
@@ -221,27 +232,28 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
         enqueue(i);
         submit(r, 0);
       }
-      if (now - lastTick >= 1000) {
-        lastTick = now;
-        o.onTick?.({ elapsedS: (now - startedAt) / 1000, accepted, included, closed, inFlight, errors: rejected });
-      }
+    };
+    while (Date.now() < end) {
+      await fill(false);
+      tick();
       await sleep(o.rate > 0 ? 5 : 2);
     }
     const windowEnd = Date.now();
 
     const drainEnd = windowEnd + o.drainS * 1000;
-    const pending = () => [...records.values()].some((r) => !r.failed && (r.closedAt === undefined || (o.waitVirtual && r.virtualAt === undefined)));
+    const measured = [...records.values()];
+    const unclosed = () => measured.some((r) => !r.failed && r.closedAt === undefined);
+    const pending = () => measured.some((r) => !r.failed && (r.closedAt === undefined || (o.waitVirtual && r.virtualAt === undefined)));
     while (Date.now() < drainEnd && pending()) {
-      await sleep(250);
-      if (Date.now() - lastTick >= 1000) {
-        lastTick = Date.now();
-        o.onTick?.({ elapsedS: (lastTick - startedAt) / 1000, accepted, included, closed, inFlight, errors: rejected });
-      }
+      // The window's last transactions would otherwise wait in a batch nothing fills any more.
+      if (o.sustain && unclosed()) await fill(true);
+      tick();
+      await sleep(o.sustain && unclosed() ? 2 : 250);
     }
     await tracker.stop();
     await Promise.all(receiptChecks);
 
-    const all = [...records.values()].filter((r) => !r.failed);
+    const all = measured.filter((r) => !r.failed);
     const windowS = (windowEnd - startedAt) / 1000;
     const within = (t: number | undefined) => t !== undefined && t >= startedAt && t <= windowEnd;
     const lat = (pick: (r: TxRecord) => number | undefined) => {
@@ -261,9 +273,15 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
       startedAt: new Date(startedAt).toISOString(),
       windowS,
       totals: {
-        submitted, accepted, rejected, included, closed, virtual,
+        submitted: measured.length,
+        accepted: all.filter((r) => r.acceptedAt !== undefined).length,
+        rejected: measured.length - all.length,
+        included: all.filter((r) => r.includedAt !== undefined).length,
+        closed: all.filter((r) => r.closedAt !== undefined).length,
+        virtual: all.filter((r) => r.virtualAt !== undefined).length,
         notIncluded: all.filter((r) => r.includedAt === undefined).length,
         notClosed: all.filter((r) => r.closedAt === undefined).length,
+        afterWindow: records.size - measured.length,
       },
       ratesPerS: {
         accepted: all.filter((r) => within(r.acceptedAt)).length / windowS,
