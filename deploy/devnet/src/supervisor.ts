@@ -144,7 +144,9 @@ export class Supervisor {
 
   private launch(m: Managed): void {
     m.timer = null;
-    const child = spawn(m.spec.command, m.spec.args, { cwd: m.spec.cwd, env: { ...process.env, ...this.opts.env, ...m.spec.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group: a terminal's Ctrl-C reaches only the supervisor, which then stops
+    // the processes in order instead of all of them dying at once.
+    const child = spawn(m.spec.command, m.spec.args, { cwd: m.spec.cwd, env: { ...process.env, ...this.opts.env, ...m.spec.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     m.child = child;
     m.startedAt = Date.now();
     child.stdout!.on('data', (d: Buffer) => this.write(m, d));
