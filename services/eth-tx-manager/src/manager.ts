@@ -1,4 +1,6 @@
-import { Transaction, type Wallet } from 'ethers';
+import { Hardfork, Mainnet, createCustomCommon, type Common } from '@ethereumjs/common';
+import { createFeeMarket1559Tx } from '@ethereumjs/tx';
+import type { Wallet } from 'ethers';
 import { L1TxErrorCode } from '@zkseq/errors';
 import type { L1TxResult } from '@zkseq/messaging';
 import { sleep, type Logger } from '@zkseq/service';
@@ -35,6 +37,8 @@ export class TxManager {
   private readonly lastSentAt = new Map<string, number>();
   private readonly lastCapWarning = new Map<string, number>();
   private wake: (() => void) | null = null;
+  private common: Common | undefined;
+  private key: Uint8Array | undefined;
 
   constructor(private readonly d: ManagerDeps) {}
 
@@ -330,22 +334,29 @@ export class TxManager {
     return initialFees(s, feeCap(s, this.d.options.maxFeeMultiplier, this.d.options.maxFeePerGasWei));
   }
 
+  /**
+   * An EIP-1559 attempt, built on bytes (@ethereumjs/tx): a sequence's calldata is up to 120 kB,
+   * and ethers' hex-string Transaction took ~170 ms of CPU per signature on it, ~18 ms here.
+   */
   private sign(req: RequestRecord, nonce: number, gasLimit: bigint, fees: Fees): Attempt {
-    const tx = Transaction.from({
-      type: 2,
-      chainId: this.chainId,
-      nonce,
-      to: req.to,
-      data: req.data,
-      value: BigInt(req.value),
-      gasLimit,
-      maxFeePerGas: fees.maxFeePerGas,
-      maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
-    });
-    tx.signature = this.d.wallet.signingKey.sign(tx.unsignedHash);
+    this.common ??= createCustomCommon({ chainId: this.chainId }, Mainnet, { hardfork: Hardfork.London });
+    this.key ??= Buffer.from(this.d.wallet.privateKey.slice(2), 'hex');
+    const tx = createFeeMarket1559Tx(
+      {
+        chainId: BigInt(this.chainId),
+        nonce: BigInt(nonce),
+        to: Buffer.from(req.to.slice(2), 'hex'),
+        data: Buffer.from(req.data.slice(2), 'hex'),
+        value: BigInt(req.value),
+        gasLimit,
+        maxFeePerGas: fees.maxFeePerGas,
+        maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
+      },
+      { common: this.common },
+    ).sign(this.key);
     return {
-      hash: tx.hash!,
-      raw: tx.serialized,
+      hash: `0x${Buffer.from(tx.hash()).toString('hex')}`,
+      raw: `0x${Buffer.from(tx.serialize()).toString('hex')}`,
       nonce,
       gasLimit: gasLimit.toString(),
       maxFeePerGas: fees.maxFeePerGas.toString(),
