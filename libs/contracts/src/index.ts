@@ -14,3 +14,4 @@ export {
   type L1Node,
   type L1NodeOptions,
 } from './l1-node';
+export { L1Rpc, RpcResponseError, RpcUnavailableError, type RpcReceipt, type RpcTransaction, type TxCall } from './l1-rpc';

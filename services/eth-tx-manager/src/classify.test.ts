@@ -1,6 +1,6 @@
 import { L1TxErrorCode } from '@zkseq/errors';
 import { classifyCallError, sendVerdict } from './classify';
-import { RpcResponseError, RpcUnavailableError } from './rpc';
+import { RpcResponseError, RpcUnavailableError } from '@zkseq/contracts';
 
 const rpcErr = (message: string, revertData?: string) => new RpcResponseError('m', -32000, message, revertData);
 

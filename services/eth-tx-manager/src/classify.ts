@@ -1,6 +1,5 @@
-import { decodeRevert } from '@zkseq/contracts';
+import { decodeRevert, RpcResponseError } from '@zkseq/contracts';
 import { L1TxErrorCode } from '@zkseq/errors';
-import { RpcResponseError } from './rpc';
 
 /** What a node's refusal of eth_sendRawTransaction means for us (messages of geth and hardhat). */
 export type SendVerdict = 'accepted' | 'nonce-used' | 'underpriced' | 'insufficient-funds' | 'rejected';

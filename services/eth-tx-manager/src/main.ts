@@ -6,7 +6,7 @@ import { configSchema, loadPrivateKey, managerOptions } from './config';
 import { invalidResult, validateRequest } from './intake';
 import { TxManager } from './manager';
 import { createMetrics } from './metrics';
-import { L1Rpc } from './rpc';
+import { L1Rpc } from '@zkseq/contracts';
 import { TxStore } from './store';
 
 void runService({

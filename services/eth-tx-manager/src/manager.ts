@@ -8,7 +8,7 @@ import { classifyCallError, reasonLabel, sendVerdict, type Classified } from './
 import type { CrashPoint, ManagerOptions } from './config';
 import { bumpFees, feeCap, initialFees, suggestFees, type Fees } from './fees';
 import type { Metrics } from './metrics';
-import { L1Rpc, RpcResponseError, RpcUnavailableError, type RpcReceipt } from './rpc';
+import { L1Rpc, RpcResponseError, RpcUnavailableError, type RpcReceipt } from '@zkseq/contracts';
 import type { Attempt, OutboxEntry, RequestRecord, TxStore } from './store';
 
 export type ManagerDeps = {

@@ -1,5 +1,5 @@
 import { FetchRequest, getAddress, Interface, JsonRpcProvider, Network, type Log } from 'ethers';
-import { loadArtifact, rollupInterface, type Hex } from '@zkseq/contracts';
+import { L1Rpc, loadArtifact, rollupInterface, type Hex } from '@zkseq/contracts';
 import { withTimeout } from '@zkseq/service';
 
 export type BlockHeader = { number: number; hash: Hex; parentHash: Hex; timestamp: number };
@@ -9,6 +9,8 @@ export type GerUpdate = { globalExitRoot: Hex; timestamp: number };
 /** The L1 JSON-RPC calls the synchronizer makes, each with a deadline. */
 export class L1Reader {
   private readonly provider: JsonRpcProvider;
+  /** For transactions: their calldata (sequences of up to 120 kB) parses natively here, not in ethers. */
+  private readonly rpc: L1Rpc;
   private readonly rollup = rollupInterface();
   private readonly ger = new Interface(loadArtifact('GlobalExitRootManager').abi);
   readonly topics: { sequenceBatches: string; sequenceForceBatches: string; forceBatch: string; updateGlobalExitRoot: string };
@@ -23,6 +25,7 @@ export class L1Reader {
     const req = new FetchRequest(url);
     req.timeout = timeoutMs;
     this.provider = new JsonRpcProvider(req, Network.from(chainId), { staticNetwork: true, batchMaxCount: 1, cacheTimeout: -1 });
+    this.rpc = new L1Rpc(url, timeoutMs);
     const topic = (name: string) => this.rollup.getEvent(name)!.topicHash;
     this.topics = {
       sequenceBatches: topic('SequenceBatches'), sequenceForceBatches: topic('SequenceForceBatches'), forceBatch: topic('ForceBatch'),
@@ -79,9 +82,9 @@ export class L1Reader {
   }
 
   async tx(hash: string): Promise<L1Tx> {
-    const tx = await this.t(this.provider.getTransaction(hash), `transaction ${hash}`);
+    const tx = await this.rpc.transaction(hash);
     if (!tx) throw new Error(`L1 transaction ${hash} of a rollup event is not known to the node`);
-    return { hash: tx.hash as Hex, from: getAddress(tx.from) as Hex, to: tx.to ? (getAddress(tx.to) as Hex) : null, data: tx.data as Hex };
+    return { hash: tx.hash as Hex, from: getAddress(tx.from) as Hex, to: tx.to ? (getAddress(tx.to) as Hex) : null, data: tx.input as Hex };
   }
 
   /** `sequencedBatches(n)` in the state of block `blockHash` (EIP-1898), so a reorg cannot mix states. */

@@ -29,12 +29,16 @@ export type RpcReceipt = {
   effectiveGasPrice: string;
 };
 
+/** The fields of eth_getTransactionByHash the services read. */
+export type RpcTransaction = { hash: string; from: string; to: string | null; input: string; blockNumber: string | null };
+
 export type TxCall = { from: string; to: string; data: string; value?: string; gas?: string };
 
 const hexQty = (n: bigint | number) => `0x${n.toString(16)}`;
 
 /**
- * A minimal JSON-RPC client for the calls eth-tx-manager makes. Every call has a deadline; a
+ * A minimal JSON-RPC client over fetch for the L1 calls the services make (native JSON parsing:
+ * large calldata in answers costs a fraction of ethers' pure-JS body decoding). Every call has a deadline; a
  * transport failure or timeout is an RpcUnavailableError, a node error an RpcResponseError.
  */
 export class L1Rpc {
@@ -84,4 +88,5 @@ export class L1Rpc {
   ethCall = async (tx: TxCall, block: number) => this.call<string>('eth_call', [tx, hexQty(block)]);
   sendRaw = async (raw: string) => this.call<string>('eth_sendRawTransaction', [raw]);
   receipt = async (hash: string) => this.call<RpcReceipt | null>('eth_getTransactionReceipt', [hash]);
+  transaction = async (hash: string) => this.call<RpcTransaction | null>('eth_getTransactionByHash', [hash]);
 }
