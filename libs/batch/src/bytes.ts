@@ -1,10 +1,6 @@
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-
-/** Lower-case `0x`-prefixed hex of `bytes`. */
-export function toHex(bytes: Uint8Array): string {
-  let out = '0x';
-  for (let i = 0; i < bytes.length; i++) out += HEX[bytes[i]];
-  return out;
+/** Lower-case `0x`-prefixed hex of `bytes` (Buffer's native encoder). */
+export function toHex(bytes: Uint8Array): `0x${string}` {
+  return `0x${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')}`;
 }
 
 /** Parses hex with or without `0x`; an odd digit count gets a leading zero. Throws on non-hex. */

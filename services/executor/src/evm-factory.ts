@@ -9,12 +9,12 @@ import type { ZkStateManager } from './state-manager';
 
 const SYSTEM = createAddressFromString(ADDRESS_SYSTEM);
 
-/** Berlin + EIP-3541/3607/3855 on the L2 chain id (zkevm-executor.md 10.1); no 1559. */
+/** Berlin + EIP-3541/3607/3855 on the L2 chain id (zkevm-executor.md 10.1); no 1559. SHA3 and CREATE2 hash natively. */
 const commons = new Map<number, Common>();
 export function zkCommon(chainId: number): Common {
   let c = commons.get(chainId);
   if (!c) {
-    c = createCustomCommon({ chainId, name: `zkevm-${chainId}` }, Mainnet, { hardfork: Hardfork.Berlin, eips: [3541, 3607, 3855] });
+    c = createCustomCommon({ chainId, name: `zkevm-${chainId}` }, Mainnet, { hardfork: Hardfork.Berlin, eips: [3541, 3607, 3855], customCrypto: { keccak256 } });
     // The EVM adds its gas parameters on construction; the opcode table built before that needs them too.
     c.updateParams(paramsEVM);
     commons.set(chainId, c);

@@ -1,6 +1,5 @@
-import { accInputHash, concatBytes, fromHex, toHex } from '@zkseq/batch';
+import { accInputHash, concatBytes, fromHex, keccak256, toHex } from '@zkseq/batch';
 import type { H4 } from '@zkseq/smt';
-import { keccak256 } from './keccak';
 import type { BatchResources, Hex } from '@zkseq/statedb';
 import { COUNTER_NAMES, emptyUsage, zeroCounters, type BatchUsage } from './resources';
 import type { Measured } from './selection';

@@ -1,9 +1,8 @@
 import { RLP } from '@ethereumjs/rlp';
-import { decodeEthRawTx, fromHex, uintToBytes } from '@zkseq/batch';
+import { decodeEthRawTx, fromHex, keccak256, toHex as hex, uintToBytes } from '@zkseq/batch';
 import type { ProcessTxResponse } from '@zkseq/grpc';
 import { h4ToHex } from '@zkseq/smt';
 import type { Hex, StoredBlock, StoredLog, StoredTx } from '@zkseq/statedb';
-import { hex, keccak256 } from './keccak';
 import { romErrorName, Rom } from './outcomes';
 
 /** Header gas limit of every fork-6 L2 block: the node's MaxCumulativeGasUsed. */
