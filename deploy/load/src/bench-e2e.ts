@@ -10,7 +10,7 @@
  * The client is closed-loop: at most a window of transactions in flight (submitted, not yet in
  * a batch). The window is sized from a probe run (its rate in closed batches × E2E_TARGET_S), so
  * the load is as high as the pipeline sustains without queueing far past the latency budget.
- * Settings: E2E_DURATION_S (60), E2E_ERC20_DURATION_S (30), E2E_PROBE_S (15), E2E_TARGET_S (1.5),
+ * Settings: E2E_DURATION_S (60), E2E_ERC20_DURATION_S (30), E2E_WARMUP_S (10), E2E_PROBE_S (15), E2E_TARGET_S (1.5),
  * E2E_WINDOW (fixed window instead of the probe), E2E_ACCOUNTS (512), E2E_PROFILE_DIR (write a V8
  * CPU profile of every service there when it stops).
  */
@@ -32,6 +32,7 @@ const ERC20_DURATION_S = num('E2E_ERC20_DURATION_S', 30);
 const FIXED_WINDOW = process.env.E2E_WINDOW ? Number(process.env.E2E_WINDOW) : null;
 const ACCOUNTS = num('E2E_ACCOUNTS', 512);
 const PROBE_S = num('E2E_PROBE_S', 15);
+const WARMUP_S = num('E2E_WARMUP_S', 10);
 const TARGET_S = num('E2E_TARGET_S', 1.5);
 /** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
 const TICKS = 100;
@@ -175,6 +176,9 @@ async function main(): Promise<void> {
     /** The window from a probe (which also warms every process up): rate in closed batches × target latency. */
     const probe = async (kind: string, o: Partial<LoadOptions>): Promise<number> => {
       if (FIXED_WINDOW) return FIXED_WINDOW;
+      // A cold pipeline (JIT, caches, first batches) is slower: warm it up before the probe measures.
+      const warm = await runLoad({ ...base, ...o, durationS: WARMUP_S, maxInFlight: 1000, waitVirtual: false, drainS: 60 });
+      note(`e2e: ${kind} warm-up, ${WARMUP_S} s: ${warm.ratesPerS.closed.toFixed(0)} tx/s in closed batches`);
       const p = await runLoad({ ...base, ...o, durationS: PROBE_S, maxInFlight: 1000, waitVirtual: false, drainS: 60 });
       const window = Math.max(100, Math.min(3000, Math.round(p.ratesPerS.closed * TARGET_S)));
       note(`e2e: ${kind} probe, ${PROBE_S} s: ${p.ratesPerS.closed.toFixed(0)} tx/s in closed batches -> window ${window}`);
