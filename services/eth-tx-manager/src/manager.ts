@@ -9,7 +9,7 @@ import type { CrashPoint, ManagerOptions } from './config';
 import { bumpFees, feeCap, initialFees, suggestFees, type Fees } from './fees';
 import type { Metrics } from './metrics';
 import { L1Rpc, RpcResponseError, RpcUnavailableError, type RpcReceipt } from '@zkseq/contracts';
-import type { Attempt, OutboxEntry, RequestRecord, TxStore } from './store';
+import type { Attempt, OutboxEntry, RequestMeta, RequestRecord, TxStore } from './store';
 
 export type ManagerDeps = {
   rpc: L1Rpc;
@@ -120,7 +120,7 @@ export class TxManager {
 
   private async monitor(rid: string, head: number): Promise<void> {
     const { store, rpc, options, logger, metrics } = this.d;
-    const req = await store.get(rid);
+    const req = await store.meta(rid);
     if (!req || req.nonce === undefined) return;
     const attempts = (await store.attempts(rid)).filter((a) => a.nonce === req.nonce);
     if (attempts.length === 0) return;
@@ -153,7 +153,7 @@ export class TxManager {
       const live = attempts[attempts.length - 1];
       const nonce = (await store.nextNonce())!;
       logger.warn({ rid, takenNonce: req.nonce, newNonce: nonce }, 'nonce taken by another sender of this account; moving the request');
-      const attempt = this.sign(req, nonce, BigInt(live.gasLimit), await this.initialFees());
+      const attempt = this.sign(await this.withData(req), nonce, BigInt(live.gasLimit), await this.initialFees());
       await store.assignNonce(rid, attempt);
       await this.broadcast(rid, attempt);
       return;
@@ -180,7 +180,7 @@ export class TxManager {
       await this.broadcast(rid, live);
       return;
     }
-    const attempt = this.sign(req, req.nonce, BigInt(live.gasLimit), fees);
+    const attempt = this.sign(await this.withData(req), req.nonce, BigInt(live.gasLimit), fees);
     await store.addAttempt(rid, attempt);
     metrics.replacements.inc();
     logger.info({ rid, nonce: req.nonce, attempt: attempts.length + 1, maxFeePerGas: attempt.maxFeePerGas, replaces: live.hash }, 'replacing a transaction not mined in time');
@@ -247,7 +247,7 @@ export class TxManager {
     this.crashIf('after-broadcast');
   }
 
-  private async complete(req: RequestRecord, attempt: Attempt, receipt: RpcReceipt): Promise<void> {
+  private async complete(req: RequestMeta, attempt: Attempt, receipt: RpcReceipt): Promise<void> {
     const { metrics, logger } = this.d;
     const ok = receipt.status === '0x1';
     const blockNumber = Number(receipt.blockNumber);
@@ -263,7 +263,7 @@ export class TxManager {
       nonce: attempt.nonce,
     };
     if (!ok) {
-      const why = await this.replayRevert(req, attempt, blockNumber);
+      const why = await this.replayRevert(await this.withData(req), attempt, blockNumber);
       result.error = { code: why.code, message: why.message };
       metrics.failures.inc({ reason: reasonLabel(why.code) });
     }
@@ -276,6 +276,10 @@ export class TxManager {
   }
 
   /** The reason a mined transaction reverted, by re-running it on the state before its block. */
+  private async withData(req: RequestMeta): Promise<RequestRecord> {
+    return { ...req, data: (await this.d.store.data(req.rid)) ?? '0x' };
+  }
+
   private async replayRevert(req: RequestRecord, attempt: Attempt, blockNumber: number): Promise<Classified> {
     try {
       await this.d.rpc.ethCall({ from: this.address, to: req.to, data: req.data, value: hex(BigInt(req.value)), gas: hex(BigInt(attempt.gasLimit)) }, blockNumber - 1);
@@ -298,7 +302,7 @@ export class TxManager {
         await store.retire(rid);
         continue;
       }
-      const req = await store.get(rid);
+      const req = await store.meta(rid);
       if (!req?.txHash || req.nonce === undefined) continue;
       const receipt = await rpc.receipt(req.txHash);
       if (receipt && receipt.blockHash === req.blockHash) continue;

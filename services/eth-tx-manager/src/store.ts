@@ -8,6 +8,9 @@ import type { L1TxResult } from '@zkseq/messaging';
  */
 export type RequestStatus = 'queued' | 'sending' | 'mined' | 'confirmed' | 'failed';
 
+/** A request as stored, without its calldata. */
+export type RequestMeta = Omit<RequestRecord, 'data'>;
+
 export type RequestRecord = {
   rid: string;
   owner: string;
@@ -186,25 +189,38 @@ export class TxStore {
   }
 
   async get(rid: string): Promise<RequestRecord | null> {
-    const h = await this.redis.hgetall(this.k.req(rid));
-    if (!h.status) return null;
+    const meta = await this.meta(rid);
+    return meta && { ...meta, data: (await this.data(rid)) ?? '0x' };
+  }
+
+  /**
+   * A request without its calldata: the send loop reads every active and watched request each
+   * pass, and a sequence's calldata is up to 240 kB of hex it only needs when it signs.
+   */
+  async meta(rid: string): Promise<RequestMeta | null> {
+    const [owner, id, to, value, gasLimit, status, seq, createdAtMs, nonce, txHash, blockNumber, blockHash] = await this.redis.hmget(
+      this.k.req(rid), 'owner', 'id', 'to', 'value', 'gasLimit', 'status', 'seq', 'createdAtMs', 'nonce', 'txHash', 'blockNumber', 'blockHash',
+    );
+    if (!status) return null;
     return {
       rid,
-      owner: h.owner,
-      id: h.id,
-      to: h.to,
-      data: h.data ?? '0x',
-      value: h.value,
-      gasLimit: h.gasLimit || undefined,
-      status: h.status as RequestStatus,
-      seq: Number(h.seq),
-      createdAtMs: Number(h.createdAtMs),
-      nonce: h.nonce === undefined ? undefined : Number(h.nonce),
-      txHash: h.txHash,
-      blockNumber: h.blockNumber === undefined ? undefined : Number(h.blockNumber),
-      blockHash: h.blockHash,
+      owner: owner!,
+      id: id!,
+      to: to!,
+      value: value!,
+      gasLimit: gasLimit || undefined,
+      status: status as RequestStatus,
+      seq: Number(seq),
+      createdAtMs: Number(createdAtMs),
+      nonce: nonce === null ? undefined : Number(nonce),
+      txHash: txHash ?? undefined,
+      blockNumber: blockNumber === null ? undefined : Number(blockNumber),
+      blockHash: blockHash ?? undefined,
     };
   }
+
+  /** A request's calldata (null when the request is gone). */
+  data = (rid: string): Promise<string | null> => this.redis.hget(this.k.req(rid), 'data');
 
   async attempts(rid: string): Promise<Attempt[]> {
     return (await this.redis.lrange(this.k.att(rid), 0, -1)).map((s) => JSON.parse(s) as Attempt);
