@@ -1,6 +1,7 @@
 import { JsonRpcProvider, Network } from 'ethers';
 import type { KeyedAccount } from '@zkseq/devnet';
 import { errorType, summarize, type LatencySummary } from './stats';
+import { loadRpc } from './rpc';
 import { InclusionTracker, type Stage } from './tracker';
 import { TxSigner, type SignedTx, type SignerKind, type TxKind } from './txs';
 
@@ -84,12 +85,13 @@ export function loadProvider(url: string, chainId: number): JsonRpcProvider {
 }
 
 /**
- * Sends ETH / ERC-20 transfers from many accounts through eth_sendRawTransaction (ethers
- * JsonRpcProvider, batched), follows every accepted transaction into its batch, the batch's
+ * Sends ETH / ERC-20 transfers from many accounts through eth_sendRawTransaction (viem's HTTP
+ * transport, batched; ethers for the nonces and sampled receipts), follows every accepted transaction into its batch, the batch's
  * closure and its virtualisation, and reports rates, latency percentiles and errors by type.
  */
 export async function runLoad(o: LoadOptions): Promise<LoadReport> {
   const provider = loadProvider(o.rpcUrl, o.chainId);
+  const rpc = loadRpc(o.rpcUrl);
   const signer = new TxSigner({ chainId: o.chainId, gasPrice: o.gasPrice, signer: o.signer, token: o.token });
   const n = o.accounts.length;
   if (n < 2) throw new Error('the load needs at least 2 accounts');
@@ -126,6 +128,9 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
     let closed = 0;
     let virtual = 0;
     let inFlight = 0;
+    /** Measured (not tail) transactions not failed and not yet closed / not yet virtual: the drain's exit test. */
+    let measuredUnclosed = 0;
+    let measuredUnvirtual = 0;
     const ready: number[] = [];
     const enqueue = (i: number) => {
       const s = senders[i];
@@ -164,15 +169,17 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
       } else if (stage === 'closed' && r.closedAt === undefined) {
         r.closedAt = at;
         closed++;
+        if (!r.tail && !r.failed) measuredUnclosed--;
       } else if (stage === 'virtual' && r.virtualAt === undefined) {
         r.virtualAt = at;
         virtual++;
+        if (!r.tail && !r.failed) measuredUnvirtual--;
       }
     };
-    const tracker = new InclusionTracker(provider, onStage, o.trackPollMs, await InclusionTracker.startingBatch(provider));
+    const tracker = new InclusionTracker(rpc, onStage, o.trackPollMs, await InclusionTracker.startingBatch(rpc));
 
     const submit = (r: TxRecord, attempt: number): void => {
-      provider.send('eth_sendRawTransaction', [r.raw]).then(
+      rpc.send<string>('eth_sendRawTransaction', [r.raw]).then(
         (hash: string) => {
           if (hash.toLowerCase() !== r.hash) errors['rpc returned another hash'] = (errors['rpc returned another hash'] ?? 0) + 1;
           if (r.acceptedAt === undefined) {
@@ -196,6 +203,10 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
           }
           // The nonce stays unused, so this sender's later transactions could never execute: retire it.
           errors[type] = (errors[type] ?? 0) + 1;
+          if (!r.tail && !r.failed) {
+            if (r.closedAt === undefined) measuredUnclosed--;
+            if (r.virtualAt === undefined) measuredUnvirtual--;
+          }
           r.failed = type;
           rejected++;
           senders[r.account].retired = true;
@@ -225,6 +236,10 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
         const tx = await sign(i);
         const r: TxRecord = { ...tx, account: i, submitAt: Date.now(), tail };
         records.set(r.hash, r);
+        if (!tail) {
+          measuredUnclosed++;
+          measuredUnvirtual++;
+        }
         s.outstanding++;
         inFlight++;
         submitted++;
@@ -242,8 +257,8 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
 
     const drainEnd = windowEnd + o.drainS * 1000;
     const measured = [...records.values()];
-    const unclosed = () => measured.some((r) => !r.failed && r.closedAt === undefined);
-    const pending = () => measured.some((r) => !r.failed && (r.closedAt === undefined || (o.waitVirtual && r.virtualAt === undefined)));
+    const unclosed = () => measuredUnclosed > 0;
+    const pending = () => measuredUnclosed > 0 || (o.waitVirtual && measuredUnvirtual > 0);
     while (Date.now() < drainEnd && pending()) {
       // The window's last transactions would otherwise wait in a batch nothing fills any more.
       if (o.sustain && unclosed()) await fill(true);

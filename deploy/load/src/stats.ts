@@ -28,10 +28,19 @@ export function summarize(samples: number[], missing = 0): LatencySummary {
  * hashes that vary per transaction (e.g. "nonce too low: address 0x…, tx: 5 state: 7" →
  * "nonce too low"), or the transport failure's code.
  */
+function viemRpcMessage(err: unknown): string | undefined {
+  for (let c = err as { name?: string; details?: string; cause?: unknown } | undefined, depth = 0; c && depth < 5; c = c.cause as typeof c, depth++) {
+    if (c.name === 'RpcRequestError') return c.details;
+  }
+  return undefined;
+}
+
 export function errorType(err: unknown): string {
-  const e = err as { info?: { error?: { message?: string; code?: number } }; error?: { message?: string }; code?: string; shortMessage?: string; message?: string };
-  const rpc = e?.info?.error?.message ?? e?.error?.message;
+  const e = err as { info?: { error?: { message?: string; code?: number } }; error?: { message?: string }; code?: string; shortMessage?: string; message?: string; name?: string; details?: string };
+  // ethers keeps the node's message in info.error / error, viem in the details of an RpcRequestError cause.
+  const rpc = e?.info?.error?.message ?? e?.error?.message ?? viemRpcMessage(err);
   if (rpc) return rpc.split(':')[0].replace(/0x[0-9a-fA-F]+/g, '0x…').replace(/\d+/g, 'N').trim();
   if (e?.code && e.code !== 'UNKNOWN_ERROR') return `transport: ${e.code}`;
+  if (e?.name === 'HttpRequestError' || e?.name === 'TimeoutError') return `transport: ${e.name} ${(e.details ?? '').slice(0, 60)}`.trim();
   return (e?.shortMessage ?? e?.message ?? String(err)).split(/[:(]/)[0].trim().slice(0, 80);
 }

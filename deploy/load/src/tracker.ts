@@ -1,4 +1,4 @@
-import type { JsonRpcProvider } from 'ethers';
+import type { LoadRpc } from './rpc';
 
 export type Stage = 'included' | 'closed' | 'virtual';
 
@@ -24,7 +24,7 @@ export class InclusionTracker {
   errors = 0;
 
   constructor(
-    private readonly provider: JsonRpcProvider,
+    private readonly rpc: LoadRpc,
     private readonly onStage: (hash: string, stage: Stage, at: number, batch: number) => void,
     private readonly pollMs: number,
     fromBatch: number,
@@ -33,9 +33,9 @@ export class InclusionTracker {
   }
 
   /** The batch number a tracker started now should begin at (the open or next batch). */
-  static async startingBatch(provider: JsonRpcProvider): Promise<number> {
-    const latest = Number(await provider.send('zkevm_batchNumber', []));
-    const b = (await provider.send('zkevm_getBatchByNumber', [`0x${latest.toString(16)}`, false])) as RpcBatch | null;
+  static async startingBatch(rpc: LoadRpc): Promise<number> {
+    const latest = Number(await rpc.send('zkevm_batchNumber', []));
+    const b = (await rpc.send('zkevm_getBatchByNumber', [`0x${latest.toString(16)}`, false])) as RpcBatch | null;
     return b && b.closed ? latest + 1 : Math.max(latest, 1);
   }
 
@@ -60,13 +60,13 @@ export class InclusionTracker {
   /** One pass (also usable without start()). */
   async poll(): Promise<void> {
     this.polls++;
-    const [latestHex, virtualHex] = await Promise.all([this.provider.send('zkevm_batchNumber', []), this.provider.send('zkevm_virtualBatchNumber', [])]);
+    const [latestHex, virtualHex] = await Promise.all([this.rpc.send('zkevm_batchNumber', []), this.rpc.send('zkevm_virtualBatchNumber', [])]);
     const latest = Number(latestHex);
     const virtual = Number(virtualHex);
     const now = Date.now();
     const numbers: number[] = [];
     for (let n = this.nextBatch; n <= latest; n++) numbers.push(n);
-    const batches = await Promise.all(numbers.map((n) => this.provider.send('zkevm_getBatchByNumber', [`0x${n.toString(16)}`, false]) as Promise<RpcBatch | null>));
+    const batches = await Promise.all(numbers.map((n) => this.rpc.send('zkevm_getBatchByNumber', [`0x${n.toString(16)}`, false]) as Promise<RpcBatch | null>));
     let contiguous = true;
     for (let i = 0; i < numbers.length; i++) {
       const b = batches[i];
