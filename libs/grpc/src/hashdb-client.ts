@@ -83,8 +83,8 @@ export class HashDbClient implements HashDbApi {
   }
 
   async flushStatus(): Promise<FlushStatus> {
-    const res = await this.call<{ storedFlushId: number; pendingFlushId: number }>('getFlushStatus', {}, true);
-    return { storedFlushId: res.storedFlushId, pendingFlushId: res.pendingFlushId };
+    const res = await this.call<{ storedFlushId: number; pendingFlushId: number; instanceId: string }>('getFlushStatus', {}, true);
+    return { storedFlushId: res.storedFlushId, pendingFlushId: res.pendingFlushId, instanceId: res.instanceId };
   }
 
   close(): void {

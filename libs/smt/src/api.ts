@@ -82,4 +82,6 @@ export type FlushStatus = {
   storedFlushId: number;
   /** Highest flush id handed out. */
   pendingFlushId: number;
+  /** The instance the ids belong to (as instanceId()): one call tells both. */
+  instanceId: string;
 };

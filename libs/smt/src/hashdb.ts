@@ -119,7 +119,7 @@ export class HashDb implements HashDbApi {
   }
 
   async flushStatus(): Promise<FlushStatus> {
-    return { storedFlushId: this.storedId, pendingFlushId: this.pendingId };
+    return { storedFlushId: this.storedId, pendingFlushId: this.pendingId, instanceId: this.id };
   }
 
   /** Waits for outstanding flushes and closes the backend. */

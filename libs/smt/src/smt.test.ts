@@ -111,7 +111,7 @@ describe('HashDb API', () => {
     const db = new HashDb(new MemoryBackend());
     expect(await db.flush()).toBe(1);
     expect(await db.flush({ wait: true })).toBe(2);
-    expect(await db.flushStatus()).toEqual({ storedFlushId: 2, pendingFlushId: 2 });
+    expect(await db.flushStatus()).toEqual({ storedFlushId: 2, pendingFlushId: 2, instanceId: db.id });
     expect(await db.instanceId()).toMatch(/^[0-9a-f-]{36}$/);
   });
 });

@@ -149,7 +149,7 @@ function handlers(d: ExecutorServerDeps): Record<string, (req: Req) => Promise<u
     },
     async getFlushStatus() {
       const s = await d.hashdb.flushStatus();
-      return { storedFlushId: s.storedFlushId, lastFlushId: s.pendingFlushId, proverId: await d.hashdb.instanceId() };
+      return { storedFlushId: s.storedFlushId, lastFlushId: s.pendingFlushId, proverId: s.instanceId };
     },
     async health() {
       return { serving: true };

@@ -56,7 +56,7 @@ function handlers(db: HashDb): Record<string, (req: Req) => Promise<unknown>> {
     },
     async getFlushStatus() {
       const s = await db.flushStatus();
-      return { storedFlushId: s.storedFlushId, pendingFlushId: s.pendingFlushId, instanceId: db.id };
+      return { storedFlushId: s.storedFlushId, pendingFlushId: s.pendingFlushId, instanceId: s.instanceId };
     },
   };
 }
