@@ -18,10 +18,15 @@ export const configSchema = z.object({
   EXECUTOR_MAX_QUEUED: env.int(64, 0),
   /** MCP of the counter model: virtual Poseidon permutations per state-tree access. */
   EXECUTOR_COUNTERS_MCP: env.int(32, 1),
+  /**
+   * A persisting request sends its state changes to the hashdb every this many transactions while
+   * it executes on, so tree updates overlap execution; the call ends one chunk after the last tx.
+   */
+  EXECUTOR_CHUNK_STEPS: env.int(64, 1),
 });
 
 export type ExecutorConfig = z.infer<typeof configSchema>;
 
 export function executorOptions(cfg: ExecutorConfig) {
-  return { maxBatchBytes: cfg.EXECUTOR_MAX_BATCH_BYTES, mcp: cfg.EXECUTOR_COUNTERS_MCP, flushOnPersist: cfg.EXECUTOR_FLUSH_ON_PERSIST };
+  return { maxBatchBytes: cfg.EXECUTOR_MAX_BATCH_BYTES, mcp: cfg.EXECUTOR_COUNTERS_MCP, flushOnPersist: cfg.EXECUTOR_FLUSH_ON_PERSIST, chunkSteps: cfg.EXECUTOR_CHUNK_STEPS };
 }
