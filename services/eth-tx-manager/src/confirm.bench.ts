@@ -42,12 +42,12 @@ async function main(): Promise<void> {
     const samples: number[] = [];
     for (let i = 0; i < SEQUENTIAL; i++) samples.push(await send(`seq-${i}`));
     note(`${SEQUENTIAL} sequential requests, automine, ETHTXMAN_CONFIRMATIONS=1, ETHTXMAN_POLL_MS=100`);
-    report('ethtxman confirmation latency p50', percentile(samples, 50), 'ms');
-    report('ethtxman confirmation latency p99', percentile(samples, 99), 'ms');
+    report('ethtxman.confirmation_latency_p50_ms', percentile(samples, 50), 'ms');
+    report('ethtxman.confirmation_latency_p99_ms', percentile(samples, 99), 'ms');
 
     const t0 = performance.now();
     await Promise.all(Array.from({ length: CONCURRENT }, (_, i) => send(`par-${i}`)));
-    report(`ethtxman throughput (${CONCURRENT} concurrent requests)`, CONCURRENT / ((performance.now() - t0) / 1000), 'tx/s');
+    report(`ethtxman.throughput_${CONCURRENT}_concurrent_per_s`, CONCURRENT / ((performance.now() - t0) / 1000), 'tx/s');
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
