@@ -1,5 +1,5 @@
 export * from './subjects';
 export type * from './messages';
-export { connectNats, consumeDurable, decode, deleteStreams, encode, ensureStreams, publishDurable } from './nats';
-export type { DurableConsumerOptions, NatsOptions, StreamOptions } from './nats';
+export { connectNats, connectServiceNats, consumeDurable, decode, deleteStreams, encode, ensureStreams, publishDurable } from './nats';
+export type { DurableConsumerOptions, NatsOptions, ServiceHooks, StreamOptions } from './nats';
 export { L1TxClient } from './l1tx-client';

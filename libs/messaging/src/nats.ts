@@ -43,6 +43,25 @@ export type StreamOptions = {
   duplicateWindowMs: number;
 };
 
+/** The part of a service's lifecycle (libs/service ServiceContext) the connection helpers use. */
+export type ServiceHooks = {
+  name: string;
+  onShutdown(name: string, close: () => Promise<void> | void): void;
+  addReadiness(check: { name: string; check: () => boolean }): void;
+};
+
+/**
+ * A service's NATS connection: named after the service, drained at shutdown, part of its
+ * readiness, with the JetStream streams of `namespace` ensured (created or updated).
+ */
+export async function connectServiceNats(ctx: ServiceHooks, o: { url: string; namespace: Namespace; storage: StreamOptions['storage'] }): Promise<NatsConnection> {
+  const nc = await connectNats({ url: o.url, name: ctx.name });
+  ctx.onShutdown('nats', () => nc.drain());
+  ctx.addReadiness({ name: 'nats', check: () => !nc.isClosed() });
+  await ensureStreams(nc, o.namespace, { storage: o.storage });
+  return nc;
+}
+
 const defaultStreamOptions: StreamOptions = { storage: 'file', duplicateWindowMs: 10 * 60_000 };
 
 /** Creates (or updates) the system's JetStream streams; idempotent, called by every producer. */

@@ -11,4 +11,5 @@ export { applyChanges, readLeaves, warmTree, type ChangeBuffers, type TreeStats 
 export { HashDb, genesisChanges, defaultLimits, type HashDbLimits, type HashDbStats } from './hashdb';
 export { referenceRoot } from './reference';
 export { LevelBackend, type LevelBackendOptions } from './level-backend';
+export { LeafReader } from './leaf-reader';
 export { openBenchTree, benchTreeKeys, randomKey, prng } from './bench-tree';

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { Wallet } from 'ethers';
-import { connectNats, consumeDurable, ensureStreams, publishDurable, streams, subjects, type L1TxRequest } from '@zkseq/messaging';
+import { connectServiceNats, consumeDurable, publishDurable, streams, subjects, type L1TxRequest } from '@zkseq/messaging';
 import { runService } from '@zkseq/service';
 import { configSchema, loadPrivateKey, managerOptions } from './config';
 import { invalidResult, validateRequest } from './intake';
@@ -18,9 +18,7 @@ void runService({
     const redis = new Redis(cfg.REDIS_URL, { lazyConnect: true });
     await redis.connect();
     ctx.onShutdown('redis', async () => void (await redis.quit()));
-    const nc = await connectNats({ url: cfg.NATS_URL, name: ctx.name });
-    ctx.onShutdown('nats', () => nc.drain());
-    await ensureStreams(nc, cfg.NATS_NAMESPACE, { storage: cfg.NATS_STREAM_STORAGE });
+    const nc = await connectServiceNats(ctx, { url: cfg.NATS_URL, namespace: cfg.NATS_NAMESPACE, storage: cfg.NATS_STREAM_STORAGE });
     const js = nc.jetstream();
     const subj = subjects(cfg.NATS_NAMESPACE);
 
@@ -38,7 +36,6 @@ void runService({
     let running = false;
     ctx.addReadiness({ name: 'l1 account bound', check: () => running });
     ctx.addReadiness({ name: 'redis', check: () => redis.status === 'ready' });
-    ctx.addReadiness({ name: 'nats', check: () => !nc.isClosed() });
 
     const work = (async () => {
       await manager.init();

@@ -1,10 +1,9 @@
 import { CodedError, RpcErrorCode } from '@zkseq/errors';
 import type { PoolTxSubmitReply } from '@zkseq/messaging';
 import type { PoolDb } from '@zkseq/pooldb';
-import type { HashDbApi } from '@zkseq/smt';
+import type { HashDbApi, LeafReader } from '@zkseq/smt';
 import type { Hex, StateDb, StoredBlock } from '@zkseq/statedb';
 import type { FilterStore } from './filters';
-import type { LeafReader } from './leaf-reader';
 import type { BlockRef } from './params';
 
 /** Runs an unsigned call on the executor (eth_call / eth_estimateGas). */

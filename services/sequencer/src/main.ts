@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import { ExecutorClient, HashDbClient } from '@zkseq/grpc';
-import { connectNats, consumeDurable, encode, ensureStreams, publishDurable, streams, subjects, type ForcedBatchSeen } from '@zkseq/messaging';
+import { connectServiceNats, consumeDurable, encode, publishDurable, streams, subjects, type ForcedBatchSeen } from '@zkseq/messaging';
 import { PoolDb } from '@zkseq/pooldb';
 import { runService } from '@zkseq/service';
 import { StateDb } from '@zkseq/statedb';
@@ -28,9 +28,7 @@ void runService({
       executor.close();
       hashdb.close();
     });
-    const nc = await connectNats({ url: cfg.NATS_URL, name: ctx.name });
-    ctx.onShutdown('nats', () => nc.drain());
-    await ensureStreams(nc, cfg.NATS_NAMESPACE, { storage: cfg.NATS_STREAM_STORAGE });
+    const nc = await connectServiceNats(ctx, { url: cfg.NATS_URL, namespace: cfg.NATS_NAMESPACE, storage: cfg.NATS_STREAM_STORAGE });
     const js = nc.jetstream();
     const subj = subjects(cfg.NATS_NAMESPACE);
     const state = new StateDb(stateRedis, { prefix: cfg.STATE_REDIS_PREFIX });
@@ -66,7 +64,6 @@ void runService({
       await Promise.allSettled([sequencing, forced]);
     });
     ctx.addReadiness({ name: 'redis', check: () => poolRedis.status === 'ready' && stateRedis.status === 'ready' });
-    ctx.addReadiness({ name: 'nats', check: () => !nc.isClosed() });
     ctx.logger.info({ instance: cfg.SEQUENCER_INSTANCE, lease: cfg.SEQUENCER_LEASE_KEY, coinbase: options.coinbase, chainId: options.chainId }, 'sequencer started');
   },
 });

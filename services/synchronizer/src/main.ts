@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { readL1Deployment, type Hex } from '@zkseq/contracts';
-import { connectNats, ensureStreams, publishDurable, subjects } from '@zkseq/messaging';
+import { connectServiceNats, publishDurable, subjects } from '@zkseq/messaging';
 import { runService, withRetry } from '@zkseq/service';
 import { StateDb } from '@zkseq/statedb';
 import { configSchema, syncOptions } from './config';
@@ -22,9 +22,7 @@ void runService({
     const redis = new Redis(cfg.STATE_REDIS_URL, { lazyConnect: true });
     await redis.connect();
     ctx.onShutdown('redis', async () => void (await redis.quit()));
-    const nc = await connectNats({ url: cfg.NATS_URL, name: ctx.name });
-    ctx.onShutdown('nats', () => nc.drain());
-    await ensureStreams(nc, cfg.NATS_NAMESPACE, { storage: cfg.NATS_STREAM_STORAGE });
+    const nc = await connectServiceNats(ctx, { url: cfg.NATS_URL, namespace: cfg.NATS_NAMESPACE, storage: cfg.NATS_STREAM_STORAGE });
     const js = nc.jetstream();
     const subj = subjects(cfg.NATS_NAMESPACE);
     const deploymentBlock = { number: deployment.l1.deploymentBlockNumber, hash: deployment.l1.deploymentBlockHash as Hex };
@@ -45,7 +43,6 @@ void runService({
     let running = false;
     ctx.addReadiness({ name: 'cursor loaded', check: () => running });
     ctx.addReadiness({ name: 'redis', check: () => redis.status === 'ready' });
-    ctx.addReadiness({ name: 'nats', check: () => !nc.isClosed() });
 
     const work = (async () => {
       await withRetry(() => sync.init(), {

@@ -1,13 +1,15 @@
 import type { H4 } from '@zkseq/poseidon';
-import { h4ToHex, hexToH4, type HashDbApi } from '@zkseq/smt';
-import type { Hex } from '@zkseq/statedb';
+import type { HashDbApi } from './api';
+import { h4ToHex, hexToH4 } from './h4';
+
+type Hex = `0x${string}`;
 
 type Waiter = { resolve: (v: bigint) => void; reject: (e: unknown) => void };
 
 /**
- * Leaf reads at state roots. Reads issued in the same event-loop turn for one root go to the
- * hashdb as one getLeaves call; values are cached per (root, key), which is always correct
- * because the state under a root never changes.
+ * Leaf reads at state roots for hashdb clients. Reads issued in the same event-loop turn for one
+ * root go to the hashdb as one getLeaves call; values are cached per (root, key) (`cacheSize` 0:
+ * none), which is always correct because the state under a root never changes.
  */
 export class LeafReader {
   private readonly cache = new Map<string, bigint>();
@@ -48,8 +50,10 @@ export class LeafReader {
     try {
       const values = await this.hashdb.getLeaves(hexToH4(root), entries.map(([, e]) => e.key));
       entries.forEach(([keyHex, e], i) => {
-        if (this.cache.size >= this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
-        this.cache.set(`${root}${keyHex}`, values[i]);
+        if (this.cacheSize > 0) {
+          if (this.cache.size >= this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
+          this.cache.set(`${root}${keyHex}`, values[i]);
+        }
         for (const w of e.waiters) w.resolve(values[i]);
       });
     } catch (err) {
