@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { Wallet } from 'ethers';
 import { connectServiceNats, consumeDurable, publishDurable, streams, subjects, type L1TxRequest } from '@zkseq/messaging';
-import { runService } from '@zkseq/service';
+import { runService, startBackgroundWork } from '@zkseq/service';
 import { configSchema, loadPrivateKey, managerOptions } from './config';
 import { invalidResult, validateRequest } from './intake';
 import { TxManager } from './manager';
@@ -33,46 +33,40 @@ void runService({
       signal: ctx.signal,
       publish: async ({ msgId, result }) => void (await publishDurable(js, subj.l1TxResult(result.owner), result, msgId)),
     });
-    let running = false;
-    ctx.addReadiness({ name: 'l1 account bound', check: () => running });
     ctx.addReadiness({ name: 'redis', check: () => redis.status === 'ready' });
-
-    const work = (async () => {
-      await manager.init();
-      running = true;
-      const loop = manager.run();
-      const intake = consumeDurable<Partial<L1TxRequest>>(js, nc, {
-        stream: streams(cfg.NATS_NAMESPACE).l1tx,
-        durable: 'eth-tx-manager',
-        filterSubject: subj.l1TxRequest,
-        maxAckPending: cfg.ETHTXMAN_MAX_ACK_PENDING,
-        retryDelayMs: 1000,
-        signal: ctx.signal,
-        onError: (err) => ctx.logger.error({ err }, 'request not stored; it will be redelivered'),
-        handler: async (msg) => {
-          const v = validateRequest(msg);
-          if (!v.ok) {
-            metrics.requests.inc({ outcome: 'invalid' });
-            ctx.logger.warn({ owner: v.owner, id: v.id, err: v.message }, 'invalid request');
-            if (v.owner && v.id) {
-              const raw = { owner: v.owner, id: v.id, to: String(msg?.to ?? ''), data: '0x', value: '0' };
-              if (await store.enqueue(raw, Date.now(), invalidResult(v.owner, v.id, v.message))) manager.notify();
+    startBackgroundWork(ctx, {
+      name: 'send loop',
+      readyWhen: 'l1 account bound',
+      init: () => manager.init(),
+      run: () => {
+        const loop = manager.run();
+        const intake = consumeDurable<Partial<L1TxRequest>>(js, nc, {
+          stream: streams(cfg.NATS_NAMESPACE).l1tx,
+          durable: 'eth-tx-manager',
+          filterSubject: subj.l1TxRequest,
+          maxAckPending: cfg.ETHTXMAN_MAX_ACK_PENDING,
+          retryDelayMs: 1000,
+          signal: ctx.signal,
+          onError: (err) => ctx.logger.error({ err }, 'request not stored; it will be redelivered'),
+          handler: async (msg) => {
+            const v = validateRequest(msg);
+            if (!v.ok) {
+              metrics.requests.inc({ outcome: 'invalid' });
+              ctx.logger.warn({ owner: v.owner, id: v.id, err: v.message }, 'invalid request');
+              if (v.owner && v.id) {
+                const raw = { owner: v.owner, id: v.id, to: String(msg?.to ?? ''), data: '0x', value: '0' };
+                if (await store.enqueue(raw, Date.now(), invalidResult(v.owner, v.id, v.message))) manager.notify();
+              }
+              return;
             }
-            return;
-          }
-          const created = await store.enqueue(v.req, Date.now());
-          metrics.requests.inc({ outcome: created ? 'accepted' : 'duplicate' });
-          ctx.logger.info({ owner: v.req.owner, id: v.req.id, duplicate: !created }, created ? 'request stored' : 'repeated request id ignored');
-          if (created) manager.notify();
-        },
-      });
-      await Promise.all([loop, intake]);
-    })();
-    work.catch((err: unknown) => {
-      if (!ctx.signal.aborted) ctx.fail(err);
-    });
-    ctx.onShutdown('send loop', async () => {
-      await work.catch(() => undefined);
+            const created = await store.enqueue(v.req, Date.now());
+            metrics.requests.inc({ outcome: created ? 'accepted' : 'duplicate' });
+            ctx.logger.info({ owner: v.req.owner, id: v.req.id, duplicate: !created }, created ? 'request stored' : 'repeated request id ignored');
+            if (created) manager.notify();
+          },
+        });
+        return Promise.all([loop, intake]);
+      },
     });
   },
 });

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { readL1Deployment, type Hex } from '@zkseq/contracts';
 import { connectServiceNats, consumeDurable, L1TxClient, publishDurable, streams, subjects, type BatchClosed, type L1TxResult } from '@zkseq/messaging';
-import { runService, withRetry } from '@zkseq/service';
+import { runService, startBackgroundWork } from '@zkseq/service';
 import { StateDb } from '@zkseq/statedb';
 import { configSchema, senderOptions } from './config';
 import { l1Provider, RollupView } from './l1';
@@ -39,36 +39,28 @@ void runService({
       options,
       signal: ctx.signal,
     });
-    let running = false;
-    ctx.addReadiness({ name: 'records loaded', check: () => running });
     ctx.addReadiness({ name: 'redis', check: () => redis.status === 'ready' });
-
-    const work = (async () => {
-      await withRetry(() => sender.init(), {
-        retries: Infinity, baseDelayMs: 500, maxDelayMs: 10_000, signal: ctx.signal,
-        onRetry: (err, attempt, delayMs) => ctx.logger.warn({ err, attempt, delayMs }, 'cannot load the starting point yet (L1 or Redis unavailable)'),
-      });
-      running = true;
-      ctx.logger.info({ owner: options.owner, rollup: deployment.contracts.rollup, maxWaitMs: options.maxWaitMs, maxBatches: options.maxBatches, maxTxBytes: options.maxTxBytes }, 'sequence-sender running');
-      const onError = (err: unknown) => ctx.logger.error({ err }, 'message handling failed; it will be redelivered');
-      await Promise.all([
-        sender.run(),
-        // `batch.closed` is a wake-up: the batches themselves are read from the StateDB.
-        consumeDurable<BatchClosed>(js, nc, {
-          stream: streams(cfg.NATS_NAMESPACE).batches, durable: `${options.owner}-closed`, filterSubject: subj.batchClosed, deliverPolicy: 'new',
-          maxAckPending: 1024, retryDelayMs: 1000, signal: ctx.signal, onError, handler: async () => sender.notify(),
-        }),
-        consumeDurable<L1TxResult>(js, nc, {
-          stream: streams(cfg.NATS_NAMESPACE).l1tx, durable: `${options.owner}-results`, filterSubject: subj.l1TxResult(options.owner),
-          maxAckPending: 256, retryDelayMs: 1000, signal: ctx.signal, onError, handler: (result, raw) => sender.onResult(result, raw.seq),
-        }),
-      ]);
-    })();
-    work.catch((err: unknown) => {
-      if (!ctx.signal.aborted) ctx.fail(err);
-    });
-    ctx.onShutdown('sequencing loop', async () => {
-      await work.catch(() => undefined);
+    startBackgroundWork(ctx, {
+      name: 'sequencing loop',
+      readyWhen: 'records loaded',
+      init: () => sender.init(),
+      retryInit: { waiting: 'cannot load the starting point yet (L1 or Redis unavailable)' },
+      run: () => {
+        ctx.logger.info({ owner: options.owner, rollup: deployment.contracts.rollup, maxWaitMs: options.maxWaitMs, maxBatches: options.maxBatches, maxTxBytes: options.maxTxBytes }, 'sequence-sender running');
+        const onError = (err: unknown) => ctx.logger.error({ err }, 'message handling failed; it will be redelivered');
+        return Promise.all([
+          sender.run(),
+          // `batch.closed` is a wake-up: the batches themselves are read from the StateDB.
+          consumeDurable<BatchClosed>(js, nc, {
+            stream: streams(cfg.NATS_NAMESPACE).batches, durable: `${options.owner}-closed`, filterSubject: subj.batchClosed, deliverPolicy: 'new',
+            maxAckPending: 1024, retryDelayMs: 1000, signal: ctx.signal, onError, handler: async () => sender.notify(),
+          }),
+          consumeDurable<L1TxResult>(js, nc, {
+            stream: streams(cfg.NATS_NAMESPACE).l1tx, durable: `${options.owner}-results`, filterSubject: subj.l1TxResult(options.owner),
+            maxAckPending: 256, retryDelayMs: 1000, signal: ctx.signal, onError, handler: (result, raw) => sender.onResult(result, raw.seq),
+          }),
+        ]);
+      },
     });
   },
 });

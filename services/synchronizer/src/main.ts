@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { readL1Deployment, type Hex } from '@zkseq/contracts';
 import { connectServiceNats, publishDurable, subjects } from '@zkseq/messaging';
-import { runService, withRetry } from '@zkseq/service';
+import { runService, startBackgroundWork } from '@zkseq/service';
 import { StateDb } from '@zkseq/statedb';
 import { configSchema, syncOptions } from './config';
 import { L1Reader } from './l1';
@@ -40,24 +40,16 @@ void runService({
       options,
       signal: ctx.signal,
     });
-    let running = false;
-    ctx.addReadiness({ name: 'cursor loaded', check: () => running });
     ctx.addReadiness({ name: 'redis', check: () => redis.status === 'ready' });
-
-    const work = (async () => {
-      await withRetry(() => sync.init(), {
-        retries: Infinity, baseDelayMs: 500, maxDelayMs: 10_000, signal: ctx.signal, isRetryable: (err) => !(err instanceof FatalSyncError),
-        onRetry: (err, attempt, delayMs) => ctx.logger.warn({ err, attempt, delayMs }, 'cannot load the L1 cursor yet (L1 or Redis unavailable)'),
-      });
-      running = true;
-      ctx.logger.info({ rollup, deploymentBlock, confirmations: options.confirmations, chunkBlocks: options.chunkBlocks }, 'synchronizer running');
-      await sync.run();
-    })();
-    work.catch((err: unknown) => {
-      if (!ctx.signal.aborted) ctx.fail(err);
-    });
-    ctx.onShutdown('sync loop', async () => {
-      await work.catch(() => undefined);
+    startBackgroundWork(ctx, {
+      name: 'sync loop',
+      readyWhen: 'cursor loaded',
+      init: () => sync.init(),
+      retryInit: { waiting: 'cannot load the L1 cursor yet (L1 or Redis unavailable)', isRetryable: (err) => !(err instanceof FatalSyncError) },
+      run: () => {
+        ctx.logger.info({ rollup, deploymentBlock, confirmations: options.confirmations, chunkBlocks: options.chunkBlocks }, 'synchronizer running');
+        return sync.run();
+      },
     });
   },
 });
