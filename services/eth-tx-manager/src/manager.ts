@@ -153,7 +153,7 @@ export class TxManager {
       const live = attempts[attempts.length - 1];
       const nonce = (await store.nextNonce())!;
       logger.warn({ rid, takenNonce: req.nonce, newNonce: nonce }, 'nonce taken by another sender of this account; moving the request');
-      const attempt = this.sign(await this.withData(req), nonce, BigInt(live.gasLimit), await this.initialFees());
+      const attempt = this.sign(await this.d.store.withData(req), nonce, BigInt(live.gasLimit), await this.initialFees());
       await store.assignNonce(rid, attempt);
       await this.broadcast(rid, attempt);
       return;
@@ -180,7 +180,7 @@ export class TxManager {
       await this.broadcast(rid, live);
       return;
     }
-    const attempt = this.sign(await this.withData(req), req.nonce, BigInt(live.gasLimit), fees);
+    const attempt = this.sign(await this.d.store.withData(req), req.nonce, BigInt(live.gasLimit), fees);
     await store.addAttempt(rid, attempt);
     metrics.replacements.inc();
     logger.info({ rid, nonce: req.nonce, attempt: attempts.length + 1, maxFeePerGas: attempt.maxFeePerGas, replaces: live.hash }, 'replacing a transaction not mined in time');
@@ -263,7 +263,7 @@ export class TxManager {
       nonce: attempt.nonce,
     };
     if (!ok) {
-      const why = await this.replayRevert(await this.withData(req), attempt, blockNumber);
+      const why = await this.replayRevert(await this.d.store.withData(req), attempt, blockNumber);
       result.error = { code: why.code, message: why.message };
       metrics.failures.inc({ reason: reasonLabel(why.code) });
     }
@@ -276,10 +276,6 @@ export class TxManager {
   }
 
   /** The reason a mined transaction reverted, by re-running it on the state before its block. */
-  private async withData(req: RequestMeta): Promise<RequestRecord> {
-    return { ...req, data: (await this.d.store.data(req.rid)) ?? '0x' };
-  }
-
   private async replayRevert(req: RequestRecord, attempt: Attempt, blockNumber: number): Promise<Classified> {
     try {
       await this.d.rpc.ethCall({ from: this.address, to: req.to, data: req.data, value: hex(BigInt(req.value)), gas: hex(BigInt(attempt.gasLimit)) }, blockNumber - 1);

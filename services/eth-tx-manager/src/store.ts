@@ -190,7 +190,7 @@ export class TxStore {
 
   async get(rid: string): Promise<RequestRecord | null> {
     const meta = await this.meta(rid);
-    return meta && { ...meta, data: (await this.data(rid)) ?? '0x' };
+    return meta && this.withData(meta);
   }
 
   /**
@@ -219,8 +219,10 @@ export class TxStore {
     };
   }
 
-  /** A request's calldata (null when the request is gone). */
-  data = (rid: string): Promise<string | null> => this.redis.hget(this.k.req(rid), 'data');
+  /** The request with its calldata, read now (the calldata never changes once stored). */
+  async withData(meta: RequestMeta): Promise<RequestRecord> {
+    return { ...meta, data: (await this.redis.hget(this.k.req(meta.rid), 'data')) ?? '0x' };
+  }
 
   async attempts(rid: string): Promise<Attempt[]> {
     return (await this.redis.lrange(this.k.att(rid), 0, -1)).map((s) => JSON.parse(s) as Attempt);
