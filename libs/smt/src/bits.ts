@@ -47,6 +47,11 @@ export function rejoinKey(rk: Uint32Array, ro: number, depth: number, ref: Uint3
   }
 }
 
+/** Copies n words; for the 8- and 16-word copies of tree code a loop beats subarray + set, which allocates a view. */
+export function copyWords(src: Uint32Array, so: number, dst: Uint32Array, dof: number, n: number): void {
+  for (let i = 0; i < n; i++) dst[dof + i] = src[so + i];
+}
+
 export function equal8(a: Uint32Array, ao: number, b: Uint32Array, bo: number): boolean {
   for (let i = 0; i < 8; i++) if (a[ao + i] !== b[bo + i]) return false;
   return true;

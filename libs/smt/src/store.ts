@@ -1,3 +1,5 @@
+import { copyWords } from './bits';
+
 /**
  * Node stores: node hash (8 u32) -> preimage. Every tree node's preimage is 8 field elements plus a
  * capacity that is [1,0,0,0] for leaves and zero otherwise (branches and value nodes), so a record
@@ -23,8 +25,8 @@ export class NodeBatch {
 
   add(hash: Uint32Array, ho: number, data: Uint32Array, dof: number, kind: number): void {
     if (this.n === this.kinds.length) this.grow();
-    this.keys.set(hash.subarray(ho, ho + 8), this.n * 8);
-    this.data.set(data.subarray(dof, dof + 16), this.n * 16);
+    copyWords(hash, ho, this.keys, this.n * 8, 8);
+    copyWords(data, dof, this.data, this.n * 16, 16);
     this.kinds[this.n++] = kind;
   }
 

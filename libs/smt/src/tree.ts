@@ -1,6 +1,6 @@
 import { CodedError, HashDbErrorCode } from '@zkseq/errors';
 import { kernel } from '@zkseq/poseidon';
-import { equal8, isZero8, key8, pathBit, rejoinKey, remainingKey } from './bits';
+import { copyWords, equal8, isZero8, key8, pathBit, rejoinKey, remainingKey } from './bits';
 import { KIND_LEAF, KIND_ZERO_CAP, NodeBatch, type NodeRecord, type NodeStore } from './store';
 
 /**
@@ -63,7 +63,7 @@ class Pools {
 
   hashSlot(src: Uint32Array, off: number): number {
     const s = this.allocHashes(1);
-    this.hp.set(src.subarray(off, off + 8), s * 8);
+    copyWords(src, off, this.hp, s * 8, 8);
     return s;
   }
 
@@ -152,18 +152,18 @@ async function update(store: NodeStore, root: Uint32Array, changes: ChangeBuffer
   for (const i of last.values()) {
     const e = pools.allocEntry();
     order[e] = e;
-    pools.ent.set(changes.keys.subarray(i * 8, i * 8 + 8), e * 16);
+    copyWords(changes.keys, i * 8, pools.ent, e * 16, 8);
     if (isZero8(changes.values, i * 16) && isZero8(changes.values, i * 16 + 8)) {
       zero[e] = 1;
       anyZero = true;
     } else {
       const off = jobs.push(); // may replace jobs.states
-      jobs.states.set(changes.values.subarray(i * 16, i * 16 + 16), off);
+      copyWords(changes.values, i * 16, jobs.states, off, 16);
       hashed.push(e);
     }
   }
   const vbase = jobs.run(pools, out, KIND_ZERO_CAP, stats);
-  hashed.forEach((e, j) => pools.ent.set(pools.hp.subarray((vbase + j) * 8, (vbase + j) * 8 + 8), e * 16 + 8));
+  hashed.forEach((e, j) => copyWords(pools.hp, (vbase + j) * 8, pools.ent, e * 16 + 8, 8));
 
   const levels: Item[][] = [];
   const register = (it: Item) => (levels[it.depth] ??= []).push(it);
@@ -203,8 +203,8 @@ async function update(store: NodeStore, root: Uint32Array, changes: ChangeBuffer
     const loadItems = frontier.filter((it) => !isZero8(pools.hp, it.slot * 8));
     const count = loadItems.length + prefetch.length;
     if (fetchBuf.length < count * 8) fetchBuf = new Uint32Array(count * 16);
-    loadItems.forEach((it, j) => fetchBuf.set(pools.hp.subarray(it.slot * 8, it.slot * 8 + 8), j * 8));
-    prefetch.forEach((u, j) => fetchBuf.set(pools.hp.subarray(u.slot * 8, u.slot * 8 + 8), (loadItems.length + j) * 8));
+    loadItems.forEach((it, j) => copyWords(pools.hp, it.slot * 8, fetchBuf, j * 8, 8));
+    prefetch.forEach((u, j) => copyWords(pools.hp, u.slot * 8, fetchBuf, (loadItems.length + j) * 8, 8));
     const recs = count > 0 ? await store.getNodes(fetchBuf, count) : [];
     stats.nodesLoaded += count;
     prefetch.forEach((u, j) => {
@@ -229,7 +229,7 @@ async function update(store: NodeStore, root: Uint32Array, changes: ChangeBuffer
         let overridden = false;
         for (let k = it.lo; k < it.hi && !overridden; k++) overridden = equal8(pools.ent, order[k] * 16, pools.ent, e * 16);
         if (!overridden) {
-          pools.ent.set(rec.data.subarray(8, 16), e * 16 + 8);
+          copyWords(rec.data, 8, pools.ent, e * 16 + 8, 8);
           list.push(e);
         }
         fresh(it, list);
@@ -271,7 +271,7 @@ async function update(store: NodeStore, root: Uint32Array, changes: ChangeBuffer
   const leafJob = (e: number, depth: number) => {
     const off = jobs.push();
     remainingKey(pools.ent, e * 16, depth, jobs.states, off);
-    jobs.states.set(pools.ent.subarray(e * 16 + 8, e * 16 + 16), off + 8);
+    copyWords(pools.ent, e * 16 + 8, jobs.states, off + 8, 8);
     jobs.states[off + 16] = 1;
   };
   const branchSides: number[] = [];
@@ -291,13 +291,13 @@ async function update(store: NodeStore, root: Uint32Array, changes: ChangeBuffer
         if (isZero8(pools.hp, c.slot * 8)) return { res: EMPTY, ref: -1 };
         if (c.rec?.kind === KIND_LEAF) {
           // Its full key: this item's path, then `bit` at this level, then the remaining key.
-          tmpKey.set(pools.ent.subarray(it.ref * 16, it.ref * 16 + 8));
+          copyWords(pools.ent, it.ref * 16, tmpKey, 0, 8);
           const w = 2 * (d & 3) + ((d >> 2) >= 32 ? 1 : 0);
           const mask = 1 << ((d >> 2) & 31);
           tmpKey[w] = bit ? (tmpKey[w] | mask) >>> 0 : (tmpKey[w] & ~mask) >>> 0;
           const e = pools.allocEntry();
           rejoinKey(c.rec.data, 0, d + 1, tmpKey, 0, pools.ent, e * 16);
-          pools.ent.set(c.rec.data.subarray(8, 16), e * 16 + 8);
+          copyWords(c.rec.data, 8, pools.ent, e * 16 + 8, 8);
           return { res: HASH, ref: c.slot, leafEntry: e };
         }
         return { res: HASH, ref: c.slot };
@@ -332,7 +332,7 @@ async function update(store: NodeStore, root: Uint32Array, changes: ChangeBuffer
       for (let s = 0; s < 2; s++) {
         const src = branchSides[2 * k + s];
         const slot = src < 0 ? lbase + ~src : src;
-        jobs.states.set(pools.hp.subarray(slot * 8, slot * 8 + 8), off + 8 * s);
+        copyWords(pools.hp, slot * 8, jobs.states, off + 8 * s, 8);
       }
     }
     const bbase = jobs.run(pools, out, KIND_ZERO_CAP, stats);
@@ -389,7 +389,7 @@ export async function readLeaves(store: NodeStore, root: Uint32Array, keys: Uint
         slot[i] = seen;
         continue;
       }
-      buf.set(cur.subarray(i * 8, i * 8 + 8), m * 8);
+      copyWords(cur, i * 8, buf, m * 8, 8);
       if (seen === undefined) firstAt.set(cur[i * 8], m);
       slot[i] = m++;
     }
@@ -411,14 +411,14 @@ export async function readLeaves(store: NodeStore, root: Uint32Array, keys: Uint
         rejoinKey(rec.data, 0, depth[i], keys, i * 8, tmp, 0);
         if (equal8(tmp, 0, keys, i * 8)) {
           valueOf[i] = 1;
-          cur.set(rec.data.subarray(8, 16), i * 8);
+          copyWords(rec.data, 8, cur, i * 8, 8);
           next.push(i);
         }
         return;
       }
       const off = pathBit(keys, i * 8, depth[i]) * 8;
       if (isZero8(rec.data, off)) return;
-      cur.set(rec.data.subarray(off, off + 8), i * 8);
+      copyWords(rec.data, off, cur, i * 8, 8);
       depth[i]++;
       next.push(i);
     });
