@@ -18,9 +18,15 @@ export type LevelBackendOptions = {
 const WRITE_CHUNK = 20_000;
 
 // Node keys: 'n' 0 0 0 + the hash as 8 little-endian u32 (the padding keeps the words 4-byte aligned
-// in write buffers) -> 12 field elements, 8 bytes little-endian each.
+// in write buffers). Values: the 8 field elements of the preimage as 16 little-endian u32, then a
+// byte that is 1 for a leaf (capacity [1,0,0,0]) and 0 otherwise. Records written before
+// 2026-11-24 carry 31 zero bytes more (the capacity as 4 elements), which reads ignore: LevelDB
+// checksums, copies and rewrites every stored byte several times as it compacts.
 const NODE = 0x6e;
 const NODE_KEY = 36;
+const NODE_VALUE = 65;
+// Value records in write buffers start 4-byte aligned.
+const VALUE_STRIDE = 68;
 const PROGRAM = 0x70; // 'p' + 32-byte hash -> bytecode
 const META_FLUSH_ID = Buffer.from('m:storedFlushId');
 
@@ -98,9 +104,8 @@ export class LevelBackend implements HashDbBackend {
     miss.forEach((i, j) => {
       const v = values[j];
       if (!v) return;
-      const words = new Uint32Array(v.buffer.slice(v.byteOffset, v.byteOffset + 96));
-      data.set(words.subarray(0, 16));
-      const kind = words[16] === 1 ? KIND_LEAF : KIND_ZERO_CAP;
+      data.set(new Uint32Array(v.buffer.slice(v.byteOffset, v.byteOffset + 64)));
+      const kind = v[64] === 1 ? KIND_LEAF : KIND_ZERO_CAP;
       out[i] = { data: data.slice(), kind };
       this.remember(hashes, i * 8, data, 0, kind);
     });
@@ -125,13 +130,13 @@ export class LevelBackend implements HashDbBackend {
     const data = new Uint32Array(16);
     const limit = this.generation + Math.floor(this.generation / 2);
     for await (const [k, v] of this.db.iterator({ gte: Buffer.from([NODE]), lt: Buffer.from([NODE + 1]) })) {
-      const words = new Uint32Array(v.buffer.slice(v.byteOffset, v.byteOffset + 96));
+      const words = new Uint32Array(v.buffer.slice(v.byteOffset, v.byteOffset + 64));
       if ((words[1] | words[3] | words[5] | words[7] | words[9] | words[11] | words[13] | words[15]) === 0) continue;
       key.set(new Uint32Array(k.buffer.slice(k.byteOffset + 4, k.byteOffset + NODE_KEY)));
-      data.set(words.subarray(0, 16));
+      data.set(words);
       // `old` first, so the later rotation keeps what `young` holds.
       const table = n < this.generation ? this.old : this.young;
-      table.set(key, 0, data, 0, words[16] === 1 ? KIND_LEAF : KIND_ZERO_CAP);
+      table.set(key, 0, data, 0, v[64] === 1 ? KIND_LEAF : KIND_ZERO_CAP);
       if (++n >= limit) break;
     }
     return n;
@@ -213,18 +218,17 @@ export class LevelBackend implements HashDbBackend {
       const n = Math.min(WRITE_CHUNK, left);
       const keyBuf = Buffer.alloc(n * NODE_KEY);
       const keyWords = new Uint32Array(keyBuf.buffer, keyBuf.byteOffset, n * 9);
-      const valBuf = Buffer.allocUnsafe(n * 96);
-      const vals = new Uint32Array(valBuf.buffer, valBuf.byteOffset, n * 24);
+      const valBuf = Buffer.allocUnsafe(n * VALUE_STRIDE);
+      const vals = new Uint32Array(valBuf.buffer, valBuf.byteOffset, (n * VALUE_STRIDE) / 4);
       const batch = this.db.batch();
       let j = 0;
       pos = this.writing.scan(pos, n, (keys, ko, data, dof, kind) => {
         keyBuf[j * NODE_KEY] = NODE;
         for (let i = 0; i < 8; i++) keyWords[j * 9 + 1 + i] = keys[ko + i];
-        const v = j * 24;
+        const v = (j * VALUE_STRIDE) / 4;
         for (let i = 0; i < 16; i++) vals[v + i] = data[dof + i];
-        vals.fill(0, v + 16, v + 24);
-        if (kind === KIND_LEAF) vals[v + 16] = 1;
-        batch.put(keyBuf.subarray(j * NODE_KEY, j * NODE_KEY + NODE_KEY), valBuf.subarray(j * 96, j * 96 + 96));
+        valBuf[j * VALUE_STRIDE + 64] = kind === KIND_LEAF ? 1 : 0;
+        batch.put(keyBuf.subarray(j * NODE_KEY, j * NODE_KEY + NODE_KEY), valBuf.subarray(j * VALUE_STRIDE, j * VALUE_STRIDE + NODE_VALUE));
         j++;
       });
       left -= j;
