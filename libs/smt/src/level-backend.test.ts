@@ -68,4 +68,26 @@ describe('LevelBackend node records', () => {
     expect(next1).toEqual(await reference.apply(refRoot, update));
     await db.close();
   });
+
+  it('keeps nodes readable while they wait for LevelDB, even when they outnumber the cache', async () => {
+    // ~15k new nodes in one call against a cache of two ~3k-node generations: the cache rotates
+    // several times while the nodes are still on their way to LevelDB.
+    const backend = await LevelBackend.open(dir, { cacheNodes: 1024 });
+    const db = new HashDb(backend);
+    const many = Array.from({ length: 5000 }, (_, i) => ({ key: randomKey(next), value: BigInt(i + 1) }));
+    const reference = new HashDb(new MemoryBackend());
+    const root = await db.apply([0n, 0n, 0n, 0n], many);
+    expect(root).toEqual(await reference.apply([0n, 0n, 0n, 0n], many));
+    // No flush: reads and an update right away, while the write to LevelDB is still in flight.
+    expect(await db.getLeaves(root, many.map((c) => c.key))).toEqual(many.map((c) => c.value));
+    const update = many.slice(0, 300).map((c, i) => ({ key: c.key, value: i % 3 === 0 ? 0n : c.value + 1n }));
+    expect(await db.apply(root, update)).toEqual(await reference.apply(root, update));
+    expect(backend.dbReads).toBe(0);
+    await db.flush({ wait: true });
+    await db.close();
+    // Everything reached LevelDB.
+    const reopened = new HashDb(await LevelBackend.open(dir, { cacheNodes: 1024 }));
+    expect(await reopened.getLeaves(root, many.slice(-50).map((c) => c.key))).toEqual(many.slice(-50).map((c) => c.value));
+    await reopened.close();
+  });
 });

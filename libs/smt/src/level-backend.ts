@@ -1,5 +1,5 @@
 import { ClassicLevel } from 'classic-level';
-import { KIND_LEAF, KIND_ZERO_CAP, type NodeBatch, type NodeRecord } from './store';
+import { KIND_LEAF, KIND_ZERO_CAP, NodeBatch, type NodeRecord } from './store';
 import type { HashDbBackend } from './backend';
 import { NodeTable } from './node-table';
 
@@ -31,7 +31,7 @@ const PROGRAM = 0x70; // 'p' + 32-byte hash -> bytecode
 const META_FLUSH_ID = Buffer.from('m:storedFlushId');
 
 /**
- * LevelDB backend. Writes are visible at once (pending tables) and streamed to LevelDB in the
+ * LevelDB backend. Writes are visible at once (through the cache) and streamed to LevelDB in the
  * background, one batch at a time; `flush(id)` waits for them and then writes the flush id with
  * fsync, so a stored flush id covers everything written before it, even across kill -9.
  */
@@ -39,8 +39,14 @@ export class LevelBackend implements HashDbBackend {
   private young: NodeTable;
   private old: NodeTable;
   private readonly generation: number;
-  private pending: NodeTable;
-  private writing: NodeTable;
+  /** Inserts into `young` since it was last emptied; it rotates at `rotateAt`. */
+  private sinceRotation = 0;
+  private rotateAt: number;
+  // Nodes not yet in LevelDB, in the order written: appended here (no lookup structure of their
+  // own: the cache keeps every one of them readable, see `rotate`), swapped to `writing` while a
+  // LevelDB batch is on its way.
+  private pending: NodeBatch;
+  private writing: NodeBatch;
   private pendingPrograms = new Map<string, Uint8Array>();
   private writingPrograms = new Map<string, Uint8Array>();
   private inFlight: Promise<void> | undefined;
@@ -57,10 +63,14 @@ export class LevelBackend implements HashDbBackend {
     this.young = new NodeTable(Math.ceil(Math.max(2048, cacheNodes / 2) / 0.75));
     this.old = new NodeTable(this.young.capacity);
     this.generation = Math.floor(this.young.capacity * 0.75) - 1;
-    // Sized for the backpressure limit, so they do not grow (and touch fresh memory) while busy.
-    this.pending = new NodeTable(Math.ceil(maxPending / 0.7));
-    this.writing = new NodeTable(this.pending.capacity);
-    if (prefault) for (const t of [this.young, this.old, this.pending, this.writing]) t.prefault();
+    this.rotateAt = this.generation;
+    // Sized past the backpressure limit, so they do not grow (and touch fresh memory) while busy.
+    this.pending = new NodeBatch(maxPending + WRITE_CHUNK);
+    this.writing = new NodeBatch(maxPending + WRITE_CHUNK);
+    if (prefault) {
+      for (const t of [this.young, this.old]) t.prefault();
+      for (const b of [this.pending, this.writing]) b.prefault();
+    }
   }
 
   static async open(dir: string, opts: LevelBackendOptions = {}): Promise<LevelBackend> {
@@ -91,7 +101,7 @@ export class LevelBackend implements HashDbBackend {
     for (let i = 0; i < n; i++) {
       let rec = this.young.get(hashes, i * 8);
       if (!rec) {
-        rec = this.old.get(hashes, i * 8) ?? this.pending.get(hashes, i * 8) ?? this.writing.get(hashes, i * 8);
+        rec = this.old.get(hashes, i * 8);
         if (rec) this.remember(hashes, i * 8, rec.data, 0, rec.kind);
       }
       out[i] = rec;
@@ -113,10 +123,8 @@ export class LevelBackend implements HashDbBackend {
   }
 
   putNodes(batch: NodeBatch): void {
-    for (let i = 0; i < batch.n; i++) {
-      this.pending.set(batch.keys, i * 8, batch.data, i * 16, batch.kinds[i]);
-      this.remember(batch.keys, i * 8, batch.data, i * 16, batch.kinds[i]);
-    }
+    this.pending.append(batch);
+    for (let i = 0; i < batch.n; i++) this.remember(batch.keys, i * 8, batch.data, i * 16, batch.kinds[i]);
     this.startWrite();
   }
 
@@ -143,7 +151,7 @@ export class LevelBackend implements HashDbBackend {
   }
 
   async ready(): Promise<void> {
-    while (this.inFlight && this.pending.size > this.maxPending) {
+    while (this.inFlight && this.pending.n > this.maxPending) {
       await this.inFlight;
       if (this.writeError) throw this.writeError;
     }
@@ -172,7 +180,7 @@ export class LevelBackend implements HashDbBackend {
   }
 
   private async drain(): Promise<void> {
-    while (this.inFlight || this.pending.size > 0 || this.pendingPrograms.size > 0) {
+    while (this.inFlight || this.pending.n > 0 || this.pendingPrograms.size > 0) {
       this.startWrite();
       await this.inFlight;
       if (this.writeError) throw this.writeError;
@@ -182,22 +190,36 @@ export class LevelBackend implements HashDbBackend {
   // The cache: `young` takes every node seen; when it is full it becomes `old` and a hit there
   // moves a node back to `young`, so nodes used within the last generation stay in memory.
   private remember(key: Uint32Array, ko: number, data: Uint32Array, dof: number, kind: number): void {
-    if (this.young.size >= this.generation) {
-      const t = this.old;
-      this.old = this.young;
-      t.clear();
-      this.young = t;
-    }
+    if (this.sinceRotation >= this.rotateAt) this.rotate();
     this.young.set(key, ko, data, dof, kind);
+    this.sinceRotation++;
+  }
+
+  /**
+   * Drops the old generation. Nodes not yet in LevelDB are read only through the cache, so those
+   * that were in the dropped generation alone go back into the new young one, which then takes
+   * that many fewer inserts before the next rotation (at least half a generation, so a backlog
+   * larger than the cache grows the table instead of rotating at every insert).
+   */
+  private rotate(): void {
+    const t = this.old;
+    this.old = this.young;
+    t.clear();
+    this.young = t;
+    for (const log of [this.writing, this.pending]) {
+      for (let i = 0; i < log.n; i++) if (!this.old.has(log.keys, i * 8)) this.young.set(log.keys, i * 8, log.data, i * 16, log.kinds[i]);
+    }
+    this.sinceRotation = 0;
+    this.rotateAt = Math.max(this.generation - this.young.size, this.generation >> 1);
   }
 
   private startWrite(): void {
-    if (this.inFlight || (this.pending.size === 0 && this.pendingPrograms.size === 0)) return;
+    if (this.inFlight || (this.pending.n === 0 && this.pendingPrograms.size === 0)) return;
     [this.writing, this.pending] = [this.pending, this.writing];
     [this.writingPrograms, this.pendingPrograms] = [this.pendingPrograms, this.writingPrograms];
     this.inFlight = this.writeAll().then(
       () => {
-        this.writing.clear();
+        this.writing.n = 0;
         this.writingPrograms.clear();
         this.inFlight = undefined;
         this.startWrite();
@@ -210,28 +232,26 @@ export class LevelBackend implements HashDbBackend {
   }
 
   private async writeAll(): Promise<void> {
-    let left = this.writing.size;
-    for (let pos = 0; pos >= 0 && left > 0; ) {
+    const log = this.writing;
+    for (let from = 0; from < log.n; from += WRITE_CHUNK) {
       // One buffer per chunk for all keys and values, sized to the chunk (fresh memory is slow to
       // touch); each put gets views, which LevelDB copies. A chained batch costs about half as
       // much main-thread time per node as an array of operations.
-      const n = Math.min(WRITE_CHUNK, left);
+      const n = Math.min(WRITE_CHUNK, log.n - from);
       const keyBuf = Buffer.alloc(n * NODE_KEY);
       const keyWords = new Uint32Array(keyBuf.buffer, keyBuf.byteOffset, n * 9);
       const valBuf = Buffer.allocUnsafe(n * VALUE_STRIDE);
       const vals = new Uint32Array(valBuf.buffer, valBuf.byteOffset, (n * VALUE_STRIDE) / 4);
       const batch = this.db.batch();
-      let j = 0;
-      pos = this.writing.scan(pos, n, (keys, ko, data, dof, kind) => {
+      for (let j = 0; j < n; j++) {
+        const e = from + j;
         keyBuf[j * NODE_KEY] = NODE;
-        for (let i = 0; i < 8; i++) keyWords[j * 9 + 1 + i] = keys[ko + i];
+        for (let i = 0; i < 8; i++) keyWords[j * 9 + 1 + i] = log.keys[e * 8 + i];
         const v = (j * VALUE_STRIDE) / 4;
-        for (let i = 0; i < 16; i++) vals[v + i] = data[dof + i];
-        valBuf[j * VALUE_STRIDE + 64] = kind === KIND_LEAF ? 1 : 0;
+        for (let i = 0; i < 16; i++) vals[v + i] = log.data[e * 16 + i];
+        valBuf[j * VALUE_STRIDE + 64] = log.kinds[e] === KIND_LEAF ? 1 : 0;
         batch.put(keyBuf.subarray(j * NODE_KEY, j * NODE_KEY + NODE_KEY), valBuf.subarray(j * VALUE_STRIDE, j * VALUE_STRIDE + NODE_VALUE));
-        j++;
-      });
-      left -= j;
+      }
       await batch.write();
     }
     if (this.writingPrograms.size > 0) await this.db.batch([...this.writingPrograms].map(([hash, code]) => ({ type: 'put' as const, key: programKey(hash), value: Buffer.from(code) })));

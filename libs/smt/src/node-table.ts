@@ -9,7 +9,7 @@ export class NodeTable {
   private keys: Uint32Array;
   private data: Uint32Array;
   private kinds: Uint8Array;
-  /** Occupied slots in insertion order, so a scan costs the entries, not the capacity. */
+  /** Occupied slots in insertion order, so clearing a sparse table costs the entries, not the capacity. */
   private used: Int32Array;
   private mask: number;
   size = 0;
@@ -83,19 +83,6 @@ export class NodeTable {
     if (this.size * 8 < this.capacity) for (let i = 0; i < this.size; i++) this.kinds[this.used[i]] = 0;
     else this.kinds.fill(0);
     this.size = 0;
-  }
-
-  /**
-   * Calls fn for up to `limit` entries from the `from`-th inserted on (views valid only during
-   * the call); returns the position to continue from, or -1 at the end.
-   */
-  scan(from: number, limit: number, fn: (keys: Uint32Array, ko: number, data: Uint32Array, dof: number, kind: number) => void): number {
-    const end = Math.min(this.size, from + limit);
-    for (let i = from; i < end; i++) {
-      const s = this.used[i];
-      fn(this.keys, s * 8, this.data, s * 16, this.kinds[s]);
-    }
-    return end < this.size ? end : -1;
   }
 
   private resize(cap: number): void {

@@ -30,6 +30,22 @@ export class NodeBatch {
     this.kinds[this.n++] = kind;
   }
 
+  /** Appends every node of `other` (bulk copies). */
+  append(other: NodeBatch): void {
+    while (this.kinds.length < this.n + other.n) this.grow();
+    this.keys.set(other.keys.subarray(0, other.n * 8), this.n * 8);
+    this.data.set(other.data.subarray(0, other.n * 16), this.n * 16);
+    this.kinds.set(other.kinds.subarray(0, other.n), this.n);
+    this.n += other.n;
+  }
+
+  /** Touches the whole capacity now (see NodeTable.prefault). */
+  prefault(): void {
+    this.keys.fill(0);
+    this.data.fill(0);
+    this.kinds.fill(0);
+  }
+
   private grow(): void {
     const cap = this.kinds.length * 2;
     const keys = new Uint32Array(cap * 8);
