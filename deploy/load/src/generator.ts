@@ -122,6 +122,8 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
     const receiptsChecked = { ok: 0, failed: 0, missing: 0 };
     const receiptChecks: Promise<void>[] = [];
     let submitted = 0;
+    /** Submissions without an answer yet (retries included): the next run must not read nonces before they have one. */
+    let unanswered = 0;
     let accepted = 0;
     let rejected = 0;
     let included = 0;
@@ -179,8 +181,10 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
     const tracker = new InclusionTracker(rpc, onStage, o.trackPollMs, await InclusionTracker.startingBatch(rpc));
 
     const submit = (r: TxRecord, attempt: number): void => {
+      if (attempt === 0) unanswered++;
       rpc.send<string>('eth_sendRawTransaction', [r.raw]).then(
         (hash: string) => {
+          unanswered--;
           if (hash.toLowerCase() !== r.hash) errors['rpc returned another hash'] = (errors['rpc returned another hash'] ?? 0) + 1;
           if (r.acceptedAt === undefined) {
             r.acceptedAt = Date.now();
@@ -189,6 +193,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
         },
         (err: unknown) => {
           const type = errorType(err);
+          if (!(TRANSIENT.test(type) && attempt < 20)) unanswered--;
           if (/already known/i.test(type)) {
             if (r.acceptedAt === undefined) {
               r.acceptedAt = Date.now();
@@ -265,6 +270,9 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
       tick();
       await sleep(o.sustain && unclosed() ? 2 : 250);
     }
+    // Transactions sent after the window may still be in admission (or waiting to be retried): a
+    // run that starts now would read their nonces as unused.
+    while (unanswered > 0 && Date.now() < drainEnd) await sleep(10);
     await tracker.stop();
     await Promise.all(receiptChecks);
 
