@@ -39,9 +39,8 @@ export class LevelBackend implements HashDbBackend {
   private young: NodeTable;
   private old: NodeTable;
   private readonly generation: number;
-  /** Inserts into `young` since it was last emptied; it rotates at `rotateAt`. */
-  private sinceRotation = 0;
-  private rotateAt: number;
+  /** `young` rotates when it holds this many nodes (a generation, unless `rotate` put many back). */
+  private youngLimit: number;
   // Nodes not yet in LevelDB, in the order written: appended here (no lookup structure of their
   // own: the cache keeps every one of them readable, see `rotate`), swapped to `writing` while a
   // LevelDB batch is on its way.
@@ -63,7 +62,7 @@ export class LevelBackend implements HashDbBackend {
     this.young = new NodeTable(Math.ceil(Math.max(2048, cacheNodes / 2) / 0.75));
     this.old = new NodeTable(this.young.capacity);
     this.generation = Math.floor(this.young.capacity * 0.75) - 1;
-    this.rotateAt = this.generation;
+    this.youngLimit = this.generation;
     // Sized past the backpressure limit, so they do not grow (and touch fresh memory) while busy.
     this.pending = new NodeBatch(maxPending + WRITE_CHUNK);
     this.writing = new NodeBatch(maxPending + WRITE_CHUNK);
@@ -190,9 +189,8 @@ export class LevelBackend implements HashDbBackend {
   // The cache: `young` takes every node seen; when it is full it becomes `old` and a hit there
   // moves a node back to `young`, so nodes used within the last generation stay in memory.
   private remember(key: Uint32Array, ko: number, data: Uint32Array, dof: number, kind: number): void {
-    if (this.sinceRotation >= this.rotateAt) this.rotate();
+    if (this.young.size >= this.youngLimit) this.rotate();
     this.young.set(key, ko, data, dof, kind);
-    this.sinceRotation++;
   }
 
   /**
@@ -209,8 +207,7 @@ export class LevelBackend implements HashDbBackend {
     for (const log of [this.writing, this.pending]) {
       for (let i = 0; i < log.n; i++) if (!this.old.has(log.keys, i * 8)) this.young.set(log.keys, i * 8, log.data, i * 16, log.kinds[i]);
     }
-    this.sinceRotation = 0;
-    this.rotateAt = Math.max(this.generation - this.young.size, this.generation >> 1);
+    this.youngLimit = Math.max(this.generation, this.young.size + (this.generation >> 1));
   }
 
   private startWrite(): void {
