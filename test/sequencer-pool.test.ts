@@ -70,6 +70,8 @@ describe('sequencer pool outcomes and forced batches', () => {
     expect(await stack.state.getTx(g1.hash)).toBeNull();
     const g0 = await stack.add(poolTx(g, { nonce: 0n }));
     expect(await blockOf(g0.hash)).toBeLessThan(await blockOf(g1.hash));
+    // The persister writes the block first and marks the pool transaction selected after it.
+    await waitFor(async () => (await status(g1.hash)).status === 'selected');
     expect(await status(g1.hash)).toMatchObject({ status: 'selected' });
   });
 
