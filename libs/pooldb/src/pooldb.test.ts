@@ -169,6 +169,23 @@ describe('PoolDb selection and transitions', () => {
     expect((await db.get(a0.hash))?.status).toBe('pending');
   });
 
+  it('marks a list selected in one step: counts and heads as if one at a time, others reported', async () => {
+    const db = freshDb();
+    const a = [0, 1, 2, 3].map((n) => tx(1, n, 10n));
+    const b0 = tx(2, 0, 20n);
+    const c0 = tx(3, 0, 30n);
+    for (const t of [...a, b0, c0]) await db.add(t, 0);
+    await db.markSelected(c0.hash);
+    const res = await db.markSelectedMany([a[0].hash, a[1].hash, b0.hash, c0.hash, '0x' + 'ab'.repeat(32)]);
+    expect(res).toEqual([null, null, null, 'selected', 'unknown']);
+    for (const t of [a[0], a[1], b0]) expect((await db.get(t.hash))?.status).toBe('selected');
+    // Sender 1 continues at nonce 2, which is now its ready head; sender 2 has nothing left.
+    expect(await db.counts()).toEqual({ pending: 2, queued: 0 });
+    expect((await db.readyCandidates(10, 4)).map((c) => c.hash)).toEqual([a[2].hash, a[3].hash]);
+    expect(await db.add(tx(1, 1, 500n), 0)).toEqual({ ok: false, rejection: { kind: 'nonce-too-low', accountNonce: 2 } });
+    expect(await db.markSelectedMany([])).toEqual([]);
+  });
+
   it('a higher state nonce fails stale transactions; release puts a selected one back', async () => {
     const db = freshDb();
     const a0 = tx(1, 0, 10n);

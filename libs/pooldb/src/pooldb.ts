@@ -195,8 +195,20 @@ export class PoolDb {
 
   /** pending → selected: the transaction is in a batch. Its sender's later nonces become executable. */
   async markSelected(hash: string, now = Date.now()): Promise<void> {
-    const h = hash.toLowerCase();
-    checkTransition(await scripts.selected.run<string[]>(this.redis, [this.opts.prefix, h, now, this.opts.retentionSec]), h, 'pending');
+    const [status] = await this.markSelectedMany([hash], now);
+    if (status !== null) throw new PoolStatusError(hash.toLowerCase(), status, 'pending');
+  }
+
+  /**
+   * markSelected for a list (a sender's transactions in nonce order), in one atomic step. Returns,
+   * per hash, null where it moved to selected, else the status it had instead of pending
+   * ('unknown' when the pool never had it or forgot it); such a transaction is left as it was.
+   */
+  async markSelectedMany(hashes: readonly string[], now = Date.now()): Promise<(string | null)[]> {
+    if (hashes.length === 0) return [];
+    const res = await scripts.selected.run<string[]>(this.redis, [this.opts.prefix, now, this.opts.retentionSec, ...hashes.map((h) => h.toLowerCase())]);
+    if (!Array.isArray(res) || res.length !== hashes.length) throw new Error(`unexpected pool script reply ${String(res)}`);
+    return res.map((r) => (r === 'OK' ? null : r));
   }
 
   /** pending → failed with a reason: can no longer be included (nonce or balance became impossible). */

@@ -174,20 +174,33 @@ end
 return {'OK', existing or ''}
 `;
 
-/** ARGV: prefix, hash, now, retentionSec. pending → selected; the sender's nonce moves past it. */
+/**
+ * ARGV: prefix, now, retentionSec, then hashes. pending → selected for each, in order (a sender's
+ * nonces ascending); each sender's nonce moves past its selected ones and its counts and ready
+ * head are recomputed once at the end. Returns one entry per hash: 'OK', or the status it had
+ * instead of pending ('unknown' when absent), in which case nothing of it changed.
+ */
 export const MARK_SELECTED = `${LIB}
-local hash, now, retention = ARGV[2], ARGV[3], tonumber(ARGV[4])
-local t = kTx(hash)
-local st = redis.call('HGET', t, 'status')
-if st ~= 'pending' then return {'STATUS', st or 'unknown'} end
-local from = redis.call('HGET', t, 'from')
-local nonce = tonumber(redis.call('HGET', t, 'nonce'))
-redis.call('ZREM', kSender(from), hash)
-redis.call('ZREM', kExpiry, hash)
-terminal(hash, 'selected', '', now, retention)
-if nonce + 1 > tonumber(redis.call('HGET', kAcct(from), 'nonce') or '-1') then raiseNonce(from, nonce + 1, now, retention) end
-resplit(from, retention)
-return {'OK'}
+local now, retention = ARGV[2], tonumber(ARGV[3])
+local out, senders = {}, {}
+for i = 4, #ARGV do
+  local hash = ARGV[i]
+  local t = kTx(hash)
+  local rec = redis.call('HMGET', t, 'status', 'from', 'nonce')
+  if rec[1] ~= 'pending' then
+    out[#out + 1] = rec[1] or 'unknown'
+  else
+    local from, nonce = rec[2], tonumber(rec[3])
+    redis.call('ZREM', kSender(from), hash)
+    redis.call('ZREM', kExpiry, hash)
+    terminal(hash, 'selected', '', now, retention)
+    if nonce + 1 > tonumber(redis.call('HGET', kAcct(from), 'nonce') or '-1') then raiseNonce(from, nonce + 1, now, retention) end
+    senders[from] = true
+    out[#out + 1] = 'OK'
+  end
+end
+for a, _ in pairs(senders) do resplit(a, retention) end
+return out
 `;
 
 /** ARGV: prefix, hash, status (failed|invalid), reason, now, retentionSec. Only from pending. */

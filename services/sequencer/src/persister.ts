@@ -196,19 +196,18 @@ export class Persister {
       this.d.publishBlock({ number: block.number, hash: block.hash, parentHash: block.parentHash, stateRoot: block.stateRoot, timestamp: block.timestamp, batchNumber: op.batchNumber, txHash: tx.hash });
     }
     this.d.metrics.blocks.inc(blocks.length);
-    const now = Date.now();
-    await Promise.all(op.items.map((it) => this.markSelected(it, now)));
+    await this.markSelected(op.items);
     this.d.metrics.persisterBusySeconds.inc((performance.now() - t0) / 1000);
   }
 
   /** The pool learns a tx is in a block only after the block is stored, so a crash never loses one. */
-  private async markSelected(it: TxItem, now: number): Promise<void> {
-    if (it.pool) this.d.metrics.inclusionSeconds.observe(Math.max(0, now - it.pool.receivedAt) / 1000);
-    try {
-      await this.d.pool.markSelected(it.hash, now);
-    } catch (err) {
-      if (!(err instanceof PoolStatusError)) throw err;
-      await this.reconcile(it, err);
+  private async markSelected(items: readonly TxItem[]): Promise<void> {
+    const now = Date.now();
+    for (const it of items) if (it.pool) this.d.metrics.inclusionSeconds.observe(Math.max(0, now - it.pool.receivedAt) / 1000);
+    const statuses = await this.d.pool.markSelectedMany(items.map((it) => it.hash), now);
+    for (let i = 0; i < items.length; i++) {
+      const status = statuses[i];
+      if (status !== null) await this.reconcile(items[i], status);
     }
   }
 
@@ -217,10 +216,10 @@ export class Persister {
    * (a race with admission), or never seen (a forced batch). The pool's nonce moves past it, which
    * fails any pending tx at the same nonce.
    */
-  private async reconcile(it: TxItem, err: PoolStatusError): Promise<void> {
-    if (err.status === 'selected') return;
+  private async reconcile(it: TxItem, status: string): Promise<void> {
+    if (status === 'selected') return;
     await this.d.pool.setAccountNonce(it.from, it.nonce + 1);
-    if (err.status !== 'unknown') this.d.logger.warn({ tx: it.hash, poolStatus: err.status }, 'included transaction had left the pool meanwhile (replaced); its nonce is now used');
+    if (status !== 'unknown') this.d.logger.warn({ tx: it.hash, poolStatus: status }, 'included transaction had left the pool meanwhile (replaced); its nonce is now used');
   }
 
   private async poolOutcome(op: Extract<PersistOp, { kind: 'outcome' }>): Promise<void> {
