@@ -1,24 +1,15 @@
+import type { ProcessBatchRequest } from '@zkseq/grpc';
 import type { H4 } from '@zkseq/poseidon';
 import type { RomError } from './constants';
 import type { CounterSet } from './counters';
 
-export type ProcessBatchInput = {
-  oldStateRoot: H4;
-  oldAccInputHash: Uint8Array;
-  oldBatchNum: bigint;
-  chainId: bigint;
-  forkId: number;
-  batchL2Data: Uint8Array;
-  globalExitRoot: Uint8Array;
-  timestamp: bigint;
-  /** Sequencer address, lower-case 0x hex. */
-  coinbase: string;
-  /** false: compute everything, store nothing in the hashdb. */
-  updateMerkleTree: boolean;
+/**
+ * A ProcessBatch request as the processor takes it: the wire request (@zkseq/grpc) with the
+ * counter switch always set and the remaining resources in the executor's counter names.
+ */
+export type ProcessBatchInput = Omit<ProcessBatchRequest, 'noCounters' | 'remaining'> & {
   /** Skip counter limits (counters are still reported unless `skipCounting`). */
   noCounters: boolean;
-  /** Execute the txs as unsigned calls from this address (eth_call / estimateGas). */
-  from?: string;
   /**
    * Candidate mode: the txs are candidates tried in order against these remaining resources;
    * one that does not fit is left out (NotIncluded) and the next is tried. Without it, the ROM's
