@@ -80,12 +80,16 @@ export class SubscriptionHub {
 
   private async deliverUpTo(n: number): Promise<void> {
     if (n <= this.lastBlock) return;
+    if (this.subs.size === 0) {
+      // Nobody to notify: no reads (a subscription starts with the blocks announced after it).
+      this.lastBlock = n;
+      return;
+    }
     const from = Math.max(this.lastBlock + 1, n - this.opts.maxCatchUp + 1);
     for (let number = from; number <= n; number++) {
       const block = await this.state.getBlock(number);
       if (!block) return;
       this.lastBlock = number;
-      if (this.subs.size === 0) continue;
       const wantsLogs = [...this.subs.values()].some((s) => s.kind === 'logs');
       const txs = wantsLogs ? (await this.state.getTxs(block.transactions)).filter((t): t is StoredTx => t !== null) : [];
       const header = fmt.blockHeader(block);
