@@ -127,7 +127,11 @@ describe('eth-tx-manager', () => {
       const theirs = await outsider.sendTransaction({ to: devAccount(10).address, value: 1n, nonce: ours.nonce, maxFeePerGas: BigInt(ours.maxFeePerGas) * 3n, maxPriorityFeePerGas: BigInt(ours.maxPriorityFeePerGas) * 3n });
       await node.rpc('evm_mine');
       expect((await provider.getTransactionReceipt(theirs.hash))!.status).toBe(1);
-      await eventually(async () => ((await w.attempts('victim')).some((a) => a.nonce === ours.nonce + 1) ? true : undefined), 'the request to move to the next nonce');
+      // Broadcast, not only recorded: re-enabling automine does not mine what is already pending.
+      await eventually(async () => {
+        const moved = (await w.attempts('victim')).find((a) => a.nonce === ours.nonce + 1);
+        return moved && (await provider.getTransaction(moved.hash)) ? true : undefined;
+      }, 'the request to move to the next nonce');
       await node.rpc('evm_mine');
     } finally {
       await node.rpc('evm_setAutomine', [true]);
