@@ -186,6 +186,14 @@ describe('PoolDb selection and transitions', () => {
     expect(await db.markSelectedMany([])).toEqual([]);
   });
 
+  it('keeps working after Redis forgets its scripts (a restart or SCRIPT FLUSH)', async () => {
+    const db = freshDb();
+    await db.add(tx(1, 0, 10n), 0);
+    await redis.script('FLUSH');
+    expect(await db.add(tx(1, 1, 10n), 0)).toMatchObject({ ok: true });
+    expect(await db.counts()).toEqual({ pending: 2, queued: 0 });
+  });
+
   it('a higher state nonce fails stale transactions; release puts a selected one back', async () => {
     const db = freshDb();
     const a0 = tx(1, 0, 10n);

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { poolKeys, type PoolKeys } from './keys';
 import { ADD_TX, CANDIDATES, CANDIDATES_FROM, EXPIRE_OLD, MARK_DONE, MARK_SELECTED, PENDING_NONCE, RELEASE, SET_ACCOUNT_NONCE } from './scripts';
@@ -35,34 +34,23 @@ export class PoolStatusError extends Error {
   }
 }
 
-/** A Lua script run by EVALSHA, loading it on the first NOSCRIPT. */
-class Script {
-  private readonly sha: string;
-  constructor(private readonly lua: string) {
-    this.sha = createHash('sha1').update(lua).digest('hex');
-  }
-
-  async run<T>(redis: Redis, args: (string | number)[]): Promise<T> {
-    try {
-      return (await redis.evalsha(this.sha, 0, ...args)) as T;
-    } catch (err) {
-      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-      return (await redis.eval(this.lua, 0, ...args)) as T;
-    }
-  }
-}
-
-const scripts = {
-  add: new Script(ADD_TX),
-  selected: new Script(MARK_SELECTED),
-  done: new Script(MARK_DONE),
-  release: new Script(RELEASE),
-  setNonce: new Script(SET_ACCOUNT_NONCE),
-  expire: new Script(EXPIRE_OLD),
-  candidates: new Script(CANDIDATES),
-  candidatesFrom: new Script(CANDIDATES_FROM),
-  pendingNonce: new Script(PENDING_NONCE),
-};
+/**
+ * The scripts, defined as ioredis commands on the connection: each call is an EVALSHA, and the
+ * text goes to Redis only when it answers NOSCRIPT. No keys are declared (ARGV[1] is the prefix).
+ */
+const SCRIPTS = {
+  poolAddTx: ADD_TX,
+  poolMarkSelected: MARK_SELECTED,
+  poolMarkDone: MARK_DONE,
+  poolRelease: RELEASE,
+  poolSetAccountNonce: SET_ACCOUNT_NONCE,
+  poolExpireOld: EXPIRE_OLD,
+  poolCandidates: CANDIDATES,
+  poolCandidatesFrom: CANDIDATES_FROM,
+  poolPendingNonce: PENDING_NONCE,
+} as const;
+type ScriptName = keyof typeof SCRIPTS;
+type ScriptCommands = Record<ScriptName, (...args: (string | number)[]) => Promise<unknown>>;
 
 /** The part of a record no script reads, stored as one JSON field: fewer arguments, a smaller hash. */
 type RecordData = { to: string | null; gasLimit: number; value: string; chainId: number | null; raw: Hex; l2Data: Hex; size: number; dataSize: number; intrinsicGas: number };
@@ -126,6 +114,11 @@ export class PoolDb {
   ) {
     this.opts = { ...defaultPoolDbOptions, ...opts, limits: { ...defaultPoolLimits, ...opts.limits } };
     this.keys = poolKeys(this.opts.prefix);
+    for (const [name, lua] of Object.entries(SCRIPTS)) redis.defineCommand(name, { lua, numberOfKeys: 0 });
+  }
+
+  private async script<T>(name: ScriptName, args: (string | number)[]): Promise<T> {
+    return (await (this.redis as unknown as ScriptCommands)[name](...args)) as T;
   }
 
   /**
@@ -136,7 +129,7 @@ export class PoolDb {
    */
   async add(tx: NewPoolTx, stateNonce: number, now = Date.now()): Promise<AddResult> {
     const l = this.opts.limits;
-    const res = await scripts.add.run<string[]>(this.redis, [
+    const res = await this.script<string[]>('poolAddTx', [
       this.opts.prefix, tx.hash.toLowerCase(), tx.from.toLowerCase(), tx.nonce, tx.gasPrice.toString(), stateNonce, now, this.opts.retentionSec,
       l.accountPending, l.accountQueued, l.globalPending, l.globalQueued, l.priceBumpPercent, l.nonceWindow, tx.receivedAt, recordData(tx),
     ]);
@@ -177,7 +170,7 @@ export class PoolDb {
    * Looks at the `maxSenders` best senders and up to `perSender` transactions of each.
    */
   async readyCandidates(maxSenders: number, perSender = 1): Promise<PoolTx[]> {
-    const groups = await scripts.candidates.run<string[][][]>(this.redis, [this.opts.prefix, maxSenders, perSender]);
+    const groups = await this.script<string[][][]>('poolCandidates', [this.opts.prefix, maxSenders, perSender]);
     return mergeByPrice(groups.map((g) => g.map((flat) => fromFields(pairsToRecord(flat)))));
   }
 
@@ -189,7 +182,7 @@ export class PoolDb {
   async readyCandidatesFrom(maxTxs: number, perSender: number, nextNonces: ReadonlyMap<string, number>): Promise<PoolTx[]> {
     const pairs: (string | number)[] = [];
     for (const [address, nonce] of nextNonces) pairs.push(address.toLowerCase(), nonce);
-    const groups = await scripts.candidatesFrom.run<string[][][]>(this.redis, [this.opts.prefix, maxTxs, perSender, nextNonces.size, ...pairs]);
+    const groups = await this.script<string[][][]>('poolCandidatesFrom', [this.opts.prefix, maxTxs, perSender, nextNonces.size, ...pairs]);
     return mergeByPrice(groups.map((g) => g.map((flat) => fromFields(pairsToRecord(flat)))));
   }
 
@@ -206,7 +199,7 @@ export class PoolDb {
    */
   async markSelectedMany(hashes: readonly string[], now = Date.now()): Promise<(string | null)[]> {
     if (hashes.length === 0) return [];
-    const res = await scripts.selected.run<string[]>(this.redis, [this.opts.prefix, now, this.opts.retentionSec, ...hashes.map((h) => h.toLowerCase())]);
+    const res = await this.script<string[]>('poolMarkSelected', [this.opts.prefix, now, this.opts.retentionSec, ...hashes.map((h) => h.toLowerCase())]);
     if (!Array.isArray(res) || res.length !== hashes.length) throw new Error(`unexpected pool script reply ${String(res)}`);
     return res.map((r) => (r === 'OK' ? null : r));
   }
@@ -223,28 +216,28 @@ export class PoolDb {
 
   private async markDone(hash: string, status: 'failed' | 'invalid', reason: string, now: number): Promise<void> {
     const h = hash.toLowerCase();
-    checkTransition(await scripts.done.run<string[]>(this.redis, [this.opts.prefix, h, status, reason, now, this.opts.retentionSec]), h, 'pending');
+    checkTransition(await this.script<string[]>('poolMarkDone', [this.opts.prefix, h, status, reason, now, this.opts.retentionSec]), h, 'pending');
   }
 
   /** selected → pending, when a selected transaction did not end up in a stored batch. */
   async release(hash: string, now = Date.now()): Promise<void> {
     const h = hash.toLowerCase();
-    checkTransition(await scripts.release.run<string[]>(this.redis, [this.opts.prefix, h, now, this.opts.retentionSec]), h, 'selected');
+    checkTransition(await this.script<string[]>('poolRelease', [this.opts.prefix, h, now, this.opts.retentionSec]), h, 'selected');
   }
 
   /** Raises the pool's nonce of `address` (e.g. the sequencer saw a higher state nonce); lower txs fail. */
   async setAccountNonce(address: string, nonce: number, now = Date.now()): Promise<void> {
-    await scripts.setNonce.run(this.redis, [this.opts.prefix, address.toLowerCase(), nonce, now, this.opts.retentionSec]);
+    await this.script('poolSetAccountNonce', [this.opts.prefix, address.toLowerCase(), nonce, now, this.opts.retentionSec]);
   }
 
   /** The nonce a new transaction of `address` would take: after its gap-free pending ones. */
   async pendingNonce(address: string, stateNonce: number): Promise<number> {
-    return Number(await scripts.pendingNonce.run<number>(this.redis, [this.opts.prefix, address.toLowerCase(), stateNonce]));
+    return Number(await this.script<number>('poolPendingNonce', [this.opts.prefix, address.toLowerCase(), stateNonce]));
   }
 
   /** Fails (reason "expired") up to `maxCount` pending transactions received more than `lifetimeMs` ago. */
   async expire(lifetimeMs: number, now = Date.now(), maxCount = 1000): Promise<number> {
-    return Number(await scripts.expire.run<number>(this.redis, [this.opts.prefix, now - lifetimeMs, now, this.opts.retentionSec, maxCount]));
+    return Number(await this.script<number>('poolExpireOld', [this.opts.prefix, now - lifetimeMs, now, this.opts.retentionSec, maxCount]));
   }
 
   async counts(): Promise<PoolCounts> {

@@ -1,11 +1,25 @@
-import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { batchToFields, decodeBlock, decodeTx, encodeBlock, encodeTx, fieldsToBatch } from './codec';
 import { stateKeys, type StateKeys } from './keys';
 import { APPEND_BLOCKS, CLOSE_BATCH, INIT_GENESIS, LATEST_BLOCK, MARK_VIRTUAL, OPEN_BATCH, PUT_FORCED, ROLLBACK_VIRTUAL } from './scripts';
 import type { Batch, BatchResources, ForcedBatch, FoundLog, Halt, Heads, Hex, LatestGer, LogFilter, StoredBlock, StoredTx } from './types';
 
-const scriptShas = new Map<string, string>();
+/**
+ * The scripts, defined as ioredis commands on the connection: each call is an EVALSHA with the
+ * key count first, and the text goes to Redis only when it answers NOSCRIPT.
+ */
+const SCRIPTS = {
+  stateOpenBatch: OPEN_BATCH,
+  stateAppendBlocks: APPEND_BLOCKS,
+  stateCloseBatch: CLOSE_BATCH,
+  stateMarkVirtual: MARK_VIRTUAL,
+  stateRollbackVirtual: ROLLBACK_VIRTUAL,
+  stateInitGenesis: INIT_GENESIS,
+  stateLatestBlock: LATEST_BLOCK,
+  statePutForced: PUT_FORCED,
+} as const;
+type ScriptName = keyof typeof SCRIPTS;
+type ScriptCommands = Record<ScriptName, (...args: (string | number)[]) => Promise<unknown>>;
 
 /** One block of an `appendBlocks` call: the block, its transaction and the tx's batchL2Data entry. */
 export type AppendedBlock = { block: StoredBlock; tx: StoredTx; batchL2Data: Hex };
@@ -74,6 +88,7 @@ export class StateDb {
   ) {
     this.opts = { ...defaultStateDbOptions, ...opts };
     this.keys = stateKeys(this.opts.prefix);
+    for (const [name, lua] of Object.entries(SCRIPTS)) redis.defineCommand(name, { lua });
   }
 
   /** The same StateDB whose sequencer writes (open, append, close) require the lease to hold `token`. */
@@ -89,26 +104,14 @@ export class StateDb {
     return this.opts.fence?.token ?? '';
   }
 
-  /** Runs a script by its SHA1 (the script text is sent only when the server does not have it yet). */
-  private async evalScript(script: string, keys: string[], args: (string | number)[]): Promise<unknown> {
-    let sha = scriptShas.get(script);
-    if (sha === undefined) {
-      sha = createHash('sha1').update(script).digest('hex');
-      scriptShas.set(script, sha);
-    }
+  private async script(name: ScriptName, keys: string[], args: (string | number)[]): Promise<unknown> {
     try {
-      return await this.redis.evalsha(sha, keys.length, ...keys, ...args);
+      return await (this.redis as unknown as ScriptCommands)[name](keys.length, ...keys, ...args);
     } catch (err) {
-      if (err instanceof Error && err.message.startsWith('NOSCRIPT')) {
-        try {
-          return await this.redis.eval(script, keys.length, ...keys, ...args);
-        } catch (again) {
-          throw mapScriptError(again);
-        }
-      }
       throw mapScriptError(err);
     }
   }
+
 
   /** Writes batch 0 and block 0 for a genesis root; a no-op when the StateDB already has a head. */
   async initGenesis(g: { stateRoot: Hex; timestamp: number; coinbase: Hex; block: StoredBlock }): Promise<boolean> {
@@ -119,8 +122,8 @@ export class StateDb {
       openedAt: 0, closedAt: 0, forcedBatchNum: null, sendSequencesTxHash: null, virtualL1Block: null,
     };
     const k = this.keys;
-    const res = await this.redis.eval(INIT_GENESIS, 4, k.head, k.batch(0), k.block(0), k.blockByHash(g.block.hash),
-      JSON.stringify(batchToFields(batch)), encodeBlock(g.block), g.block.hash);
+    const res = await this.script('stateInitGenesis', [k.head, k.batch(0), k.block(0), k.blockByHash(g.block.hash)],
+      [JSON.stringify(batchToFields(batch)), encodeBlock(g.block), g.block.hash]);
     return res === 'OK';
   }
 
@@ -142,7 +145,7 @@ export class StateDb {
       ...b, accInputHash: null, status: 'open', closingReason: null, resources: emptyResources, openedAt: now,
       closedAt: null, forcedBatchNum: b.forcedBatchNum ?? null, sendSequencesTxHash: null, virtualL1Block: null,
     });
-    await this.evalScript(OPEN_BATCH, [this.keys.head, this.keys.batch(b.number), ...this.guardKeys()], [b.number, JSON.stringify(fields), this.token]);
+    await this.script('stateOpenBatch', [this.keys.head, this.keys.batch(b.number), ...this.guardKeys()], [b.number, JSON.stringify(fields), this.token]);
   }
 
   /**
@@ -165,13 +168,13 @@ export class StateDb {
       keys.push(k.block(block.number), k.blockByHash(block.hash), k.tx(tx.hash), ...logAddresses.map((a) => k.logAddress(a)));
       args.push(block.number, encodeBlock(block), block.hash, encodeTx(tx), tx.hash.toLowerCase(), batchL2Data.slice(2), logAddresses.length);
     }
-    await this.evalScript(APPEND_BLOCKS, keys, args);
+    await this.script('stateAppendBlocks', keys, args);
   }
 
   async closeBatch(batchNumber: number, c: CloseBatchInput, now = Date.now()): Promise<void> {
     const { batchL2Data, ...rest } = c;
     const fields = batchToFields({ ...rest, closedAt: now });
-    await this.evalScript(CLOSE_BATCH, [this.keys.head, this.keys.batch(batchNumber), ...this.guardKeys(), this.keys.batchData(batchNumber)],
+    await this.script('stateCloseBatch', [this.keys.head, this.keys.batch(batchNumber), ...this.guardKeys(), this.keys.batchData(batchNumber)],
       [batchNumber, JSON.stringify(fields), this.token, batchL2Data === undefined ? '' : batchL2Data.slice(2)]);
   }
 
@@ -180,7 +183,7 @@ export class StateDb {
    * Returns false when it is already sequenced.
    */
   async putForcedBatch(fb: ForcedBatch): Promise<boolean> {
-    return (await this.redis.eval(PUT_FORCED, 2, this.keys.head, this.keys.forcedBatches, fb.forceBatchNum, JSON.stringify(fb))) === 'OK';
+    return (await this.script('statePutForced', [this.keys.head, this.keys.forcedBatches], [fb.forceBatchNum, JSON.stringify(fb)])) === 'OK';
   }
 
   /** Forced batches with a number above `after`, in number order. */
@@ -211,7 +214,7 @@ export class StateDb {
 
   /** Marks the next closed batch virtual; returns false when it already was (idempotent replay). */
   async markVirtual(batchNumber: number, l1Block: number, l1TxHash: Hex): Promise<boolean> {
-    const res = await this.redis.eval(MARK_VIRTUAL, 2, this.keys.head, this.keys.batch(batchNumber), batchNumber, l1Block, l1TxHash);
+    const res = await this.script('stateMarkVirtual', [this.keys.head, this.keys.batch(batchNumber)], [batchNumber, l1Block, l1TxHash]);
     return res === 'OK';
   }
 
@@ -221,7 +224,7 @@ export class StateDb {
     if (!heads || heads.lastVirtualBatch <= keptBatch) return;
     const keys = [this.keys.head];
     for (let n = keptBatch + 1; n <= heads.lastVirtualBatch; n++) keys.push(this.keys.batch(n));
-    await this.redis.eval(ROLLBACK_VIRTUAL, keys.length, ...keys, keptBatch);
+    await this.script('stateRollbackVirtual', keys, [keptBatch]);
   }
 
   async getBatch(n: number): Promise<Batch | null> {
@@ -272,7 +275,7 @@ export class StateDb {
 
   /** The last L2 block (its stateRoot is the latest state), or null before genesis. */
   async getLatestBlock(): Promise<StoredBlock | null> {
-    const raw = (await this.redis.eval(LATEST_BLOCK, 1, this.keys.head, this.keys.block(0).slice(0, -1))) as string | null;
+    const raw = (await this.script('stateLatestBlock', [this.keys.head], [this.keys.block(0).slice(0, -1)])) as string | null;
     return raw ? decodeBlock(raw) : null;
   }
 
