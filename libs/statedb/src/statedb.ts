@@ -112,7 +112,6 @@ export class StateDb {
     }
   }
 
-
   /** Writes batch 0 and block 0 for a genesis root; a no-op when the StateDB already has a head. */
   async initGenesis(g: { stateRoot: Hex; timestamp: number; coinbase: Hex; block: StoredBlock }): Promise<boolean> {
     const zero = `0x${'0'.repeat(64)}` as Hex;

@@ -205,21 +205,17 @@ export class Persister {
     const now = Date.now();
     for (const it of items) if (it.pool) this.d.metrics.inclusionSeconds.observe(Math.max(0, now - it.pool.receivedAt) / 1000);
     const statuses = await this.d.pool.markSelectedMany(items.map((it) => it.hash), now);
-    for (let i = 0; i < items.length; i++) {
+    // A tx in a block that the pool has in another state: replaced after it was selected (a race
+    // with admission), or never seen (a forced batch). The pool's nonce moves past it, which fails
+    // any pending tx at the same nonce; per sender, raising past its highest such nonce does all.
+    const nextNonce = new Map<string, number>();
+    items.forEach((it, i) => {
       const status = statuses[i];
-      if (status !== null) await this.reconcile(items[i], status);
-    }
-  }
-
-  /**
-   * The tx is in a block but the pool has it in another state: replaced after it was selected
-   * (a race with admission), or never seen (a forced batch). The pool's nonce moves past it, which
-   * fails any pending tx at the same nonce.
-   */
-  private async reconcile(it: TxItem, status: string): Promise<void> {
-    if (status === 'selected') return;
-    await this.d.pool.setAccountNonce(it.from, it.nonce + 1);
-    if (status !== 'unknown') this.d.logger.warn({ tx: it.hash, poolStatus: status }, 'included transaction had left the pool meanwhile (replaced); its nonce is now used');
+      if (status === null || status === 'selected') return;
+      nextNonce.set(it.from, Math.max(nextNonce.get(it.from) ?? 0, it.nonce + 1));
+      if (status !== 'unknown') this.d.logger.warn({ tx: it.hash, poolStatus: status }, 'included transaction had left the pool meanwhile (replaced); its nonce is now used');
+    });
+    await Promise.all([...nextNonce].map(([from, nonce]) => this.d.pool.setAccountNonce(from, nonce)));
   }
 
   private async poolOutcome(op: Extract<PersistOp, { kind: 'outcome' }>): Promise<void> {
