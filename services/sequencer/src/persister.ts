@@ -50,6 +50,21 @@ export type PersisterDeps = {
 };
 
 /**
+ * Included txs the pool did not have as pending (`statuses` from markSelectedMany; 'selected'
+ * already counts): replaced after they were selected (a race with admission), or never seen (a
+ * forced batch). The pool's nonce of each sender must move past them, which fails any pending tx
+ * at the same nonce; raising it past the sender's highest such nonce does all at once.
+ */
+export function poolNoncesToRaise(items: readonly Pick<TxItem, 'from' | 'nonce'>[], statuses: readonly (string | null)[]): Map<string, number> {
+  const next = new Map<string, number>();
+  items.forEach((it, i) => {
+    const status = statuses[i];
+    if (status !== null && status !== 'selected') next.set(it.from, Math.max(next.get(it.from) ?? 0, it.nonce + 1));
+  });
+  return next;
+}
+
+/**
  * Applies the sequencer's writes strictly in order, each only after what it depends on is durable:
  * an executed transaction's block, tx, receipt and logs are written once the hashdb flush id
  * covering its state is stored (a crash then loses nothing the StateDB refers to), and only then
@@ -205,17 +220,11 @@ export class Persister {
     const now = Date.now();
     for (const it of items) if (it.pool) this.d.metrics.inclusionSeconds.observe(Math.max(0, now - it.pool.receivedAt) / 1000);
     const statuses = await this.d.pool.markSelectedMany(items.map((it) => it.hash), now);
-    // A tx in a block that the pool has in another state: replaced after it was selected (a race
-    // with admission), or never seen (a forced batch). The pool's nonce moves past it, which fails
-    // any pending tx at the same nonce; per sender, raising past its highest such nonce does all.
-    const nextNonce = new Map<string, number>();
     items.forEach((it, i) => {
       const status = statuses[i];
-      if (status === null || status === 'selected') return;
-      nextNonce.set(it.from, Math.max(nextNonce.get(it.from) ?? 0, it.nonce + 1));
-      if (status !== 'unknown') this.d.logger.warn({ tx: it.hash, poolStatus: status }, 'included transaction had left the pool meanwhile (replaced); its nonce is now used');
+      if (status !== null && status !== 'selected' && status !== 'unknown') this.d.logger.warn({ tx: it.hash, poolStatus: status }, 'included transaction had left the pool meanwhile (replaced); its nonce is now used');
     });
-    await Promise.all([...nextNonce].map(([from, nonce]) => this.d.pool.setAccountNonce(from, nonce)));
+    await Promise.all([...poolNoncesToRaise(items, statuses)].map(([from, nonce]) => this.d.pool.setAccountNonce(from, nonce)));
   }
 
   private async poolOutcome(op: Extract<PersistOp, { kind: 'outcome' }>): Promise<void> {
