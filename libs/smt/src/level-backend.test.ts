@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ClassicLevel } from 'classic-level';
 import type { H4 } from '@zkseq/poseidon';
 import { HashDb } from './hashdb';
-import { LevelBackend } from './level-backend';
+import { keyOrder, LevelBackend } from './level-backend';
 import { MemoryBackend } from './backend';
 import { prng, randomKey } from './bench-tree';
 
@@ -89,5 +89,21 @@ describe('LevelBackend node records', () => {
     const reopened = new HashDb(await LevelBackend.open(dir, { cacheNodes: 1024 }));
     expect(await reopened.getLeaves(root, many.slice(-50).map((c) => c.key))).toEqual(many.slice(-50).map((c) => c.value));
     await reopened.close();
+  });
+});
+
+describe('keyOrder', () => {
+  it("lists entries in LevelDB's bytewise order of their node keys", () => {
+    const next = prng(5);
+    const n = 3000;
+    const keys = new Uint32Array((n + 7) * 8);
+    for (let i = 0; i < keys.length; i++) keys[i] = next();
+    // Words that sort differently as little- and big-endian numbers.
+    keys[7 * 8] = 0x000000ff;
+    keys[8 * 8] = 0x0000ff00;
+    const nodeKey = (e: number) => Buffer.from(keys.buffer, e * 32, 4);
+    const order = keyOrder(keys, 7, n);
+    expect([...order].sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, j) => j));
+    for (let j = 1; j < n; j++) expect(Buffer.compare(nodeKey(7 + order[j - 1]), nodeKey(7 + order[j]))).toBeLessThanOrEqual(0);
   });
 });

@@ -15,6 +15,7 @@ export type LevelBackendOptions = {
 };
 
 // Nodes per LevelDB batch: large enough to amortise the call, small enough for the memtable.
+// Without a flush waiting, writes start once this many nodes are pending (see `putNodes`).
 const WRITE_CHUNK = 20_000;
 
 // Node keys: 'n' 0 0 0 + the hash as 8 little-endian u32 (the padding keeps the words 4-byte aligned
@@ -31,8 +32,8 @@ const PROGRAM = 0x70; // 'p' + 32-byte hash -> bytecode
 const META_FLUSH_ID = Buffer.from('m:storedFlushId');
 
 /**
- * LevelDB backend. Writes are visible at once (through the cache) and streamed to LevelDB in the
- * background, one batch at a time; `flush(id)` waits for them and then writes the flush id with
+ * LevelDB backend. Writes are visible at once (through the cache) and go to LevelDB in the
+ * background, in chunks, one batch at a time; `flush(id)` writes the rest, waits and then writes the flush id with
  * fsync, so a stored flush id covers everything written before it, even across kill -9.
  */
 export class LevelBackend implements HashDbBackend {
@@ -124,7 +125,10 @@ export class LevelBackend implements HashDbBackend {
   putNodes(batch: NodeBatch): void {
     this.pending.append(batch);
     for (let i = 0; i < batch.n; i++) this.remember(batch.keys, i * 8, batch.data, i * 16, batch.kinds[i]);
-    this.startWrite();
+    // Pending nodes are readable through the cache, so a write can wait for a full chunk (or a
+    // flush): on 2026-11-24 LevelDB took 4.6 µs of CPU per node in batches of 6,000 arriving in
+    // random key order, 2.5 µs in sorted batches of 20,000 (its memtable is a skip list).
+    if (this.pending.n >= WRITE_CHUNK) this.startWrite();
   }
 
   /**
@@ -219,7 +223,7 @@ export class LevelBackend implements HashDbBackend {
         this.writing.n = 0;
         this.writingPrograms.clear();
         this.inFlight = undefined;
-        this.startWrite();
+        if (this.pending.n >= WRITE_CHUNK) this.startWrite();
       },
       (err: unknown) => {
         this.writeError = err;
@@ -235,13 +239,14 @@ export class LevelBackend implements HashDbBackend {
       // touch); each put gets views, which LevelDB copies. A chained batch costs about half as
       // much main-thread time per node as an array of operations.
       const n = Math.min(WRITE_CHUNK, log.n - from);
+      const order = keyOrder(log.keys, from, n);
       const keyBuf = Buffer.alloc(n * NODE_KEY);
       const keyWords = new Uint32Array(keyBuf.buffer, keyBuf.byteOffset, n * 9);
       const valBuf = Buffer.allocUnsafe(n * VALUE_STRIDE);
       const vals = new Uint32Array(valBuf.buffer, valBuf.byteOffset, (n * VALUE_STRIDE) / 4);
       const batch = this.db.batch();
       for (let j = 0; j < n; j++) {
-        const e = from + j;
+        const e = from + order[j];
         keyBuf[j * NODE_KEY] = NODE;
         for (let i = 0; i < 8; i++) keyWords[j * 9 + 1 + i] = log.keys[e * 8 + i];
         const v = (j * VALUE_STRIDE) / 4;
@@ -254,6 +259,28 @@ export class LevelBackend implements HashDbBackend {
     if (this.writingPrograms.size > 0) await this.db.batch([...this.writingPrograms].map(([hash, code]) => ({ type: 'put' as const, key: programKey(hash), value: Buffer.from(code) })));
   }
 }
+
+/**
+ * Entries from..from+n-1 of a key list in LevelDB's (bytewise) order of their node keys, by the
+ * first hash word (the key's bytes 4-7, little-endian): inserting in order keeps the memtable's
+ * search paths in the CPU cache. Ties (one in 2^32) only cost that speed-up, not correctness.
+ */
+export function keyOrder(keys: Uint32Array, from: number, n: number): Uint32Array {
+  if (n > INDEX_SPAN) throw new RangeError(`keyOrder sorts at most ${INDEX_SPAN} keys`);
+  const packed = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    const w = keys[(from + j) * 8];
+    const bigEndian = (((w & 0xff) << 24) | ((w & 0xff00) << 8) | ((w >>> 8) & 0xff00) | (w >>> 24)) >>> 0;
+    packed[j] = bigEndian * INDEX_SPAN + j;
+  }
+  packed.sort();
+  const order = new Uint32Array(n);
+  for (let j = 0; j < n; j++) order[j] = packed[j] % INDEX_SPAN;
+  return order;
+}
+
+// keyOrder packs a 32-bit word and an index below this into one exact float64 (2^32 * 2^20 < 2^53).
+const INDEX_SPAN = 1 << 20;
 
 function nodeKey(hashes: Uint32Array, off: number): Buffer {
   const b = Buffer.alloc(NODE_KEY);
