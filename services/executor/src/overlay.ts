@@ -5,14 +5,17 @@ import type { LeafRef } from './keys';
 export type CallStats = { hashdbCalls: number };
 
 /**
- * The leaves of one request: values read at the request's start root (fetched in batches) and
- * the values written since, with a journal so a frame or a whole transaction can be undone.
+ * The leaves of one request: values read at the request's start root (fetched in batches, possibly
+ * ahead of use) and the values written since, with a journal so a frame or a whole transaction
+ * can be undone.
  * Nothing reaches the hashdb from here; the processor turns journal ranges into apply steps.
  */
 export class LeafOverlay {
   private readonly base = new Map<string, bigint>();
   private readonly cur = new Map<string, bigint>();
   private readonly keys = new Map<string, H4>();
+  /** Leaves being read, with the read that brings them. */
+  private readonly loading = new Map<string, Promise<void>>();
   private journal: { id: string; prev: bigint | undefined }[] = [];
   /** Leaves whose value is an intermediate root not computed yet (system slot of a pending step). */
   private readonly unresolved = new Set<string>();
@@ -22,7 +25,7 @@ export class LeafOverlay {
   };
 
   constructor(
-    private readonly db: HashDbApi,
+    private readonly db: Pick<HashDbApi, 'getLeaves'>,
     readonly startRoot: H4,
     private readonly stats: CallStats,
   ) {}
@@ -32,20 +35,44 @@ export class LeafOverlay {
     return v !== undefined ? v : this.base.get(id);
   }
 
-  /** Loads every leaf of `refs` not known yet with one getLeaves call (none when all are known). */
-  async prefetch(refs: readonly LeafRef[]): Promise<void> {
+  /**
+   * Starts reading, with one getLeaves call, every leaf of `refs` that is neither known nor on its
+   * way. Returns at once; a failed read surfaces when one of its leaves is read.
+   */
+  readAhead(refs: readonly LeafRef[]): void {
     const missing: LeafRef[] = [];
     const seen = new Set<string>();
     for (const r of refs) {
-      if (this.unresolved.has(r.id)) continue;
-      if (this.cur.has(r.id) || this.base.has(r.id) || seen.has(r.id)) continue;
+      if (this.unresolved.has(r.id) || this.cur.has(r.id) || this.base.has(r.id) || this.loading.has(r.id) || seen.has(r.id)) continue;
       seen.add(r.id);
       missing.push(r);
     }
     if (missing.length === 0) return;
     this.stats.hashdbCalls++;
-    const values = await this.db.getLeaves(this.startRoot, missing.map((r) => r.key));
-    for (let i = 0; i < missing.length; i++) this.base.set(missing[i].id, values[i]);
+    const done = () => missing.forEach((r) => this.loading.delete(r.id));
+    const read = this.db.getLeaves(this.startRoot, missing.map((r) => r.key)).then(
+      (values) => {
+        for (let i = 0; i < missing.length; i++) this.base.set(missing[i].id, values[i]);
+        done();
+      },
+      (err: unknown) => {
+        done();
+        throw err;
+      },
+    );
+    read.catch(() => undefined); // handled by whoever waits for one of these leaves
+    for (const r of missing) this.loading.set(r.id, read);
+  }
+
+  /** Reads every leaf of `refs` not known yet (see readAhead) and waits until all are in. */
+  async prefetch(refs: readonly LeafRef[]): Promise<void> {
+    this.readAhead(refs);
+    const reads = new Set<Promise<void>>();
+    for (const r of refs) {
+      const read = this.loading.get(r.id);
+      if (read) reads.add(read);
+    }
+    await Promise.all(reads);
   }
 
   async get(r: LeafRef): Promise<bigint> {

@@ -40,6 +40,8 @@ const slotLearner = new MappingSlotLearner();
 import type { BatchResult, ProcessBatchInput, TxResult } from './types';
 
 const PREVRANDAO = new Uint8Array(32);
+/** Transactions per read of the leaves a batch will surely touch (execution waits for the first). */
+const READ_SLICE_TXS = 32;
 
 type Engine = { evm: EVM; sm: ZkStateManager; counting: boolean; tracker: CounterTracker | undefined };
 
@@ -133,7 +135,8 @@ class BatchRun {
     private readonly chunk: number,
   ) {
     this.persist = input.updateMerkleTree && input.from === undefined;
-    this.ov = new LeafOverlay(db, input.oldStateRoot, this.stats);
+    // Reads fail as executor errors (unknown root, hashdb unavailable), wherever they are awaited.
+    this.ov = new LeafOverlay({ getLeaves: (root, keys) => db.getLeaves(root, keys).catch((err: unknown) => Promise.reject(mapDbError(err))) }, input.oldStateRoot, this.stats);
     this.ov.onUnresolved = () => this.flush();
     this.stepBaseRoot = input.oldStateRoot;
     this.tracker = new CounterTracker(mcp);
@@ -172,6 +175,28 @@ class BatchRun {
     );
   }
 
+  /**
+   * Recovers the senders of txs[senders.length, upTo) into `senders` and lists the leaves those
+   * transactions will surely touch, to be read ahead of their execution.
+   */
+  private recoverSlice(txs: readonly BatchTx[], senders: (string | undefined)[], upTo: number): LeafRef[] {
+    const from = this.input.from?.toLowerCase();
+    const refs: LeafRef[] = [];
+    for (let i = senders.length; i < Math.min(upTo, txs.length); i++) {
+      const tx = txs[i];
+      const s = from ?? addrHex(recoverSender(tx));
+      senders.push(s);
+      if (s) refs.push(keysOf(s).balance, keysOf(s).nonce, keysOf(s).length);
+      if (tx.to) {
+        const to = addrHex(tx.to)!;
+        const t = keysOf(to);
+        refs.push(t.balance, t.nonce, t.length, t.code);
+        if (s && tx.data.length > 0) for (const slot of slotLearner.predict(to, s, tx.data)) refs.push(storageRef(to, slot));
+      }
+    }
+    return refs;
+  }
+
   /** Without persistence roots are not stored, so all steps are re-applied from the start. */
   private async applyPending(): Promise<void> {
     const from = this.stepRoots.length;
@@ -203,27 +228,14 @@ class BatchRun {
     const inp = this.input;
     const batchCounters = this.e.counting ? this.tracker.batch(inp.batchL2Data.length) : zeroCounters();
     const decoded = decodeBatchL2Data(inp.batchL2Data);
-    const senders = decoded.ok ? decoded.txs.map((tx) => (inp.from !== undefined ? inp.from.toLowerCase() : addrHex(recoverSender(tx)))) : [];
-
-    // One read for everything the batch will surely touch.
     const sys = (slot: bigint) => storageRef(ADDRESS_SYSTEM, slot);
     const gerSlot = storageRef(ADDRESS_GER_MANAGER, gerMapSlot(inp.globalExitRoot));
-    const refs: LeafRef[] = [sys(LAST_TX_STORAGE_POS), storageRef(ADDRESS_GER_MANAGER, LOCAL_EXIT_ROOT_STORAGE_POS), gerSlot, keysOf(inp.coinbase).balance];
-    decoded.txs.forEach((tx, i) => {
-      const s = senders[i];
-      if (s) refs.push(keysOf(s).balance, keysOf(s).nonce, keysOf(s).length);
-      if (tx.to) {
-        const to = addrHex(tx.to)!;
-        const t = keysOf(to);
-        refs.push(t.balance, t.nonce, t.length, t.code);
-        if (s && tx.data.length > 0) for (const slot of slotLearner.predict(to, s, tx.data)) refs.push(storageRef(to, slot));
-      }
-    });
-    try {
-      await this.ov.prefetch(refs);
-    } catch (err) {
-      throw mapDbError(err);
-    }
+    const common: LeafRef[] = [sys(LAST_TX_STORAGE_POS), storageRef(ADDRESS_GER_MANAGER, LOCAL_EXIT_ROOT_STORAGE_POS), gerSlot, keysOf(inp.coinbase).balance];
+    // Senders are recovered and leaves read a slice ahead of execution (see the loop), so the
+    // hashdb reads while transactions execute and execution starts after the first slice's read.
+    const txs = decoded.ok ? decoded.txs : [];
+    const senders: (string | undefined)[] = [];
+    await this.ov.prefetch([...common, ...this.recoverSlice(txs, senders, READ_SLICE_TXS)]);
 
     // Global exit root: written once, never overwritten (spec 2.4).
     if (!isZero(inp.globalExitRoot) && (await this.ov.get(gerSlot)) === 0n) {
@@ -253,6 +265,7 @@ class BatchRun {
       if (!remaining) for (const p of parsing) addCounters(totals, p);
       let usedBytes = 0;
       for (let i = 0; i < decoded.txs.length; i++) {
+        if (i % READ_SLICE_TXS === 0) this.ov.readAhead(this.recoverSlice(txs, senders, i + 2 * READ_SLICE_TXS));
         const tx = decoded.txs[i];
         const mark = this.ov.mark();
         const stepsBefore = this.steps.length;
