@@ -1,8 +1,8 @@
 // The devnet's process supervisor with small node scripts: a log file per process, restarts with
 // doubling backoff after crashes, no restart for a process marked final, SIGTERM then SIGKILL on
 // stop, and no restart once stopping.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { alive } from '../deploy/devnet/src/net';
 import { Supervisor, type SupervisorEvent } from '../deploy/devnet/src/supervisor';
@@ -51,6 +51,19 @@ describe('Supervisor', () => {
     await expect(sup.waitForLine('final', (l) => l === 'never printed', 30_000)).rejects.toThrow(/not restarted/);
     expect(events.filter((e) => e.kind === 'started' && e.name === 'final')).toHaveLength(1);
     expect(events).toContainEqual({ kind: 'exited', name: 'final', code: 0, signal: null, restartInMs: null });
+  });
+
+  it("sets a process's niceness, and its session's where the kernel has autogroups; logs what it cannot set", async () => {
+    sup.start({ ...node('background', 'console.log("up"); setInterval(() => {}, 1000)'), nice: 7 });
+    await sup.waitForLine('background', (l) => l === 'up', 30_000);
+    const pid = sup.pid('background')!;
+    expect(getPriority(pid)).toBe(7);
+    if (existsSync(`/proc/${pid}/autogroup`)) expect(readFileSync(`/proc/${pid}/autogroup`, 'utf8')).toMatch(/ nice 7$/m);
+
+    sup.start({ ...node('impossible', 'console.log("up"); setInterval(() => {}, 1000)'), nice: -99 });
+    await sup.waitForLine('impossible', (l) => l === 'up', 30_000);
+    expect(getPriority(sup.pid('impossible')!)).toBe(0);
+    expect(readFileSync(sup.logFile('impossible'), 'utf8')).toContain("[supervisor] cannot set impossible's niceness to -99");
   });
 
   it('waits for a line of the current run, then stops with SIGTERM or, when ignored, SIGKILL', async () => {

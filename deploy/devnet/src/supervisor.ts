@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, renameSync, statSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, renameSync, statSync, writeFileSync, type WriteStream } from 'node:fs';
+import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -11,6 +12,12 @@ export type ProcessSpec = {
   cwd: string;
   /** false: an exit is final (e.g. an in-memory L1 whose chain a restart would not bring back). */
   restart?: boolean;
+  /**
+   * Scheduling niceness (-20..19). Each process is its own session, and with Linux's autogroups a
+   * session's niceness, not a process's, sets its CPU share against other sessions; so both are
+   * set. Lowering it below 0 needs CAP_SYS_NICE: without it the process runs at 0 (logged).
+   */
+  nice?: number;
 };
 
 export type SupervisorOptions = {
@@ -155,6 +162,7 @@ export class Supervisor {
       for (const w of [...m.waiters]) if (w.match(line)) w.resolve(line);
     });
     child.once('error', (err) => this.write(m, Buffer.from(`[supervisor] cannot start ${m.spec.name}: ${err.message}\n`)));
+    if (child.pid && m.spec.nice !== undefined) this.renice(m, child.pid, m.spec.nice);
     if (child.pid) this.opts.onEvent?.({ kind: 'started', name: m.spec.name, pid: child.pid, restarts: m.restarts });
     child.once('exit', (code, signal) => {
       if (m.child === child) m.child = null;
@@ -172,6 +180,22 @@ export class Supervisor {
       m.restarts++;
       m.timer = setTimeout(() => this.launch(m), delay);
     });
+  }
+
+  private renice(m: Managed, pid: number, nice: number): void {
+    const failed: string[] = [];
+    try {
+      setPriority(pid, nice);
+    } catch (err) {
+      failed.push(`process: ${(err as Error).message}`);
+    }
+    try {
+      writeFileSync(`/proc/${pid}/autogroup`, String(nice));
+    } catch (err) {
+      // ENOENT: not Linux, or a kernel without autogroups (then the process's niceness is what counts).
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') failed.push(`session: ${(err as Error).message}`);
+    }
+    if (failed.length > 0) this.write(m, Buffer.from(`[supervisor] cannot set ${m.spec.name}'s niceness to ${nice} (${failed.join('; ')}); it runs at its default\n`));
   }
 
   /**
