@@ -1,14 +1,13 @@
-// Real Ethereum clients against the running rpc + pool + executor + hashdb processes: ethers v6
-// and viem read balance, nonce, code, storage and logs, call contracts, send transactions and wait
-// for their receipts, poll filters and follow new heads over WebSocket. Receipts appear because
-// the test's SequencerStandIn (rpc-harness.ts) turns pooled transactions into blocks; it is to be
-// replaced by the real sequencer once services/sequencer exists.
+// Real Ethereum clients against the running rpc + pool + sequencer + executor + hashdb processes:
+// ethers v6 and viem read balance, nonce, code, storage and logs, call contracts, send transactions
+// and wait for their receipts (the sequencer puts each in an L2 block of batch 1), poll filters
+// and follow new heads over WebSocket.
 import { JsonRpcProvider, Network, Wallet, WebSocketProvider, isCallException } from 'ethers';
 import { createPublicClient, createWalletClient, defineChain, http, parseAbi, webSocket, type Hex as ViemHex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import WebSocket from 'ws';
 import { ethRawTx, fromHex, signTx, toHex, type TxFields } from '@zkseq/batch';
-import { CHAIN_ID, COINBASE, GWEI, newAccount, SequencerStandIn, Stack } from './rpc-harness';
+import { CHAIN_ID, COINBASE, GWEI, newAccount, Stack } from './rpc-harness';
 
 const alice = newAccount();
 const bob = newAccount();
@@ -23,7 +22,6 @@ const REVERTER = '0x000000000000000000000000000000000000dead';
 const STORE = '0x0000000000000000000000000000000000005707';
 
 const stack = new Stack();
-const sequencer = new SequencerStandIn(stack);
 const chain = defineChain({ id: CHAIN_ID, name: 'zkseq devnet', nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [] } } });
 let provider: JsonRpcProvider;
 
@@ -38,10 +36,10 @@ beforeAll(async () => {
       { address: STORE, code: Uint8Array.of(0x00), storage: new Map([[0n, 42n], [7n, 2n ** 200n]]) },
     ],
     executor: true,
+    sequencer: true,
     pool: true,
     rpc: true,
   });
-  sequencer.follow();
   // cacheTimeout -1: ethers otherwise reuses a receipt lookup's answer for 250 ms, and on a chain
   // that makes a block only per transaction (zkEVM fork 6) a "no receipt yet" answered just before
   // the block can then hide the block's receipt until a next block that may never come.
@@ -50,8 +48,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   provider?.destroy();
-  sequencer.stopFollowing();
-  await sequencer.mine();
   await stack.stop();
 }, 60_000);
 
@@ -251,7 +247,7 @@ describe('eth_subscribe over a raw WebSocket', () => {
 
 describe('pending transactions and zkevm_ methods', () => {
   it('shows a pooled transaction as pending until it is in a block, and the pending nonce', async () => {
-    sequencer.stopFollowing();
+    stack.pauseSequencer();
     const nonce = BigInt(await provider.getTransactionCount(alice.address));
     const tx: TxFields = { nonce, gasPrice: GWEI, gasLimit: 21_000n, to: fromHex(carol.address), value: 3n, data: new Uint8Array(0), chainId: BigInt(CHAIN_ID) };
     const raw = toHex(ethRawTx(tx, signTx(tx, alice.key)));
@@ -260,9 +256,11 @@ describe('pending transactions and zkevm_ methods', () => {
     expect((await stack.rpc('eth_getTransactionReceipt', [hash])).result).toBeNull();
     expect((await stack.rpc('eth_getTransactionCount', [alice.address, 'pending'])).result).toBe(`0x${(nonce + 1n).toString(16)}`);
     expect((await stack.rpc('eth_getTransactionCount', [alice.address, 'latest'])).result).toBe(`0x${nonce.toString(16)}`);
-    await sequencer.mine();
+    stack.resumeSequencer();
+    // Polled (jest's timeout bounds it): ethers' waitForTransaction once did not return within the
+    // test's 5 s here, where this poll saw the receipt after ~0.2 s.
+    while ((await stack.rpc('eth_getTransactionReceipt', [hash])).result === null) await new Promise((r) => setTimeout(r, 50));
     expect((await stack.rpc('eth_getTransactionByHash', [hash])).result).toMatchObject({ hash, blockNumber: expect.stringMatching(/^0x[1-9a-f]/) });
-    sequencer.follow();
   });
 
   it('answers the zkevm_ batch methods from the StateDB', async () => {
@@ -274,6 +272,10 @@ describe('pending transactions and zkevm_ methods', () => {
     expect(open).toMatchObject({ number: '0x1', coinbase: COINBASE, closed: false });
     expect((open.transactions as string[]).length).toBe(head);
 
+    // Closing batch 1 (on its timeout) and marking it virtual (once sequenced on L1) are the
+    // sequencer's and the synchronizer's writes; this stack has no L1, so with the sequencer
+    // stopped the test writes them, and checks how the rpc reports them.
+    await stack.sequencerProc!.stop();
     const batch = (await stack.state.getBatch(1))!;
     await stack.state.closeBatch(1, { stateRoot: batch.stateRoot, localExitRoot: batch.localExitRoot, resources: batch.resources, accInputHash: `0x${'11'.repeat(32)}`, closingReason: 'test' });
     await stack.state.markVirtual(1, 123, `0x${'22'.repeat(32)}`);

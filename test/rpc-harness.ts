@@ -1,8 +1,7 @@
-// Test harness for the pool and rpc tests: real service processes (hashdb, executor, pool, rpc)
-// on a random NATS namespace and Redis prefixes, a genesis in the hashdb and the StateDB, and a
-// stand-in for the sequencer that turns pooled transactions into L2 blocks through the real
-// executor and libs/statedb. The stand-in is test code only: it exists until services/sequencer
-// lands, and the tests using it should then run the real sequencer instead.
+// Test harness for the pool and rpc tests: real service processes (hashdb, executor, pool, rpc and,
+// where transactions must reach blocks, the sequencer) on a random NATS namespace and Redis
+// prefixes. Without a sequencer the harness writes the genesis into the hashdb and the StateDB
+// itself; with one, the sequencer does, from a genesis file, as in a deployment.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,13 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import Redis from 'ioredis';
-import type { NatsConnection, Subscription } from 'nats';
-import { decodeEthRawTx, fromHex, keccak256, privateKeyToAddress, toHex } from '@zkseq/batch';
+import type { NatsConnection } from 'nats';
+import { fromHex, keccak256, privateKeyToAddress, toHex } from '@zkseq/batch';
+import { writeGenesisFile } from '@zkseq/genesis';
 import { ExecutorClient, HashDbClient } from '@zkseq/grpc';
-import { connectNats, encode, subjects, type L2BlockAnnounced } from '@zkseq/messaging';
-import { PoolDb, type PoolTx } from '@zkseq/pooldb';
-import { h4ToHex, hexToH4, type GenesisAccount } from '@zkseq/smt';
-import { StateDb, type Hex, type StoredBlock, type StoredTx } from '@zkseq/statedb';
+import { connectNats, subjects } from '@zkseq/messaging';
+import { PoolDb } from '@zkseq/pooldb';
+import { h4ToHex, type GenesisAccount } from '@zkseq/smt';
+import { StateDb, type Hex, type StoredBlock } from '@zkseq/statedb';
 import { startHashDb, type HashDbProcess } from './hashdb-process';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -24,6 +24,7 @@ export const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 export const CHAIN_ID = 1001;
 export const GWEI = 1_000_000_000n;
 export const COINBASE: Hex = '0x00000000000000000000000000000000c01bba5e';
+const GENESIS_TIMESTAMP = 1_700_000_000;
 
 export type ServiceProcess = { child: ChildProcess; logs: string[]; info: Record<string, unknown>; exited: Promise<number | null>; stop(): Promise<void> };
 
@@ -69,6 +70,8 @@ export type StackOptions = {
   genesis: GenesisAccount[];
   /** Which services to run besides the hashdb. */
   executor?: boolean;
+  /** The real sequencer: one L2 block per pooled transaction, in batch 1 (its timeout is long); needs `executor`. */
+  sequencer?: boolean;
   pool?: boolean | number;
   rpc?: boolean;
   poolEnv?: Record<string, string>;
@@ -89,6 +92,7 @@ export class Stack {
   hashdb!: HashDbClient;
   executorProc?: ServiceProcess;
   executor?: ExecutorClient;
+  sequencerProc?: ServiceProcess;
   pools: ServiceProcess[] = [];
   rpcProc?: ServiceProcess;
   nc!: NatsConnection;
@@ -98,10 +102,12 @@ export class Stack {
 
   async start(opts: StackOptions): Promise<this> {
     this.nc = await connectNats({ url: NATS_URL, name: 'test' });
-    this.hashdbProc = await startHashDb({ HASHDB_DATA_DIR: this.dataDir });
+    this.hashdbProc = await startHashDb({ HASHDB_DATA_DIR: join(this.dataDir, 'hashdb') });
     this.hashdb = new HashDbClient({ address: this.hashdbProc.grpcAddress });
-    this.genesisRoot = h4ToHex(await this.hashdb.loadGenesis(opts.genesis)) as Hex;
-    await this.state.initGenesis({ stateRoot: this.genesisRoot, timestamp: 1_700_000_000, coinbase: COINBASE, block: genesisBlock(this.genesisRoot) });
+    if (!opts.sequencer) {
+      this.genesisRoot = h4ToHex(await this.hashdb.loadGenesis(opts.genesis)) as Hex;
+      await this.state.initGenesis({ stateRoot: this.genesisRoot, timestamp: GENESIS_TIMESTAMP, coinbase: COINBASE, block: genesisBlock(this.genesisRoot) });
+    }
     const common = {
       NATS_URL, NATS_NAMESPACE: this.ns, L2_CHAIN_ID: String(CHAIN_ID), HASHDB_URL: this.hashdbProc.grpcAddress,
       POOL_REDIS_URL: REDIS_URL, POOL_REDIS_PREFIX: this.poolPrefix, STATE_REDIS_URL: REDIS_URL, STATE_REDIS_PREFIX: this.statePrefix,
@@ -109,6 +115,21 @@ export class Stack {
     if (opts.executor) {
       this.executorProc = await startService('executor', { HASHDB_URL: this.hashdbProc.grpcAddress, EXECUTOR_GRPC_PORT: '0' }, 'executor listening');
       this.executor = new ExecutorClient({ address: `127.0.0.1:${this.executorProc.info.port as number}` });
+    }
+    if (opts.sequencer) {
+      if (!this.executorProc) throw new Error('the sequencer needs the executor');
+      const genesisFile = join(this.dataDir, 'genesis.json');
+      writeGenesisFile(genesisFile, { chainId: CHAIN_ID, timestamp: GENESIS_TIMESTAMP, accounts: opts.genesis });
+      this.sequencerProc = await startService('sequencer', {
+        ...common, NATS_STREAM_STORAGE: 'memory', EXECUTOR_URL: `127.0.0.1:${this.executorProc.info.port as number}`, SEQUENCER_GENESIS_FILE: genesisFile,
+        SEQUENCER_COINBASE: COINBASE, SEQUENCER_LEASE_KEY: `${this.ns}:lease:sequencer`, SEQUENCER_BATCH_TIMEOUT_MS: '600000', SEQUENCER_IDLE_POLL_MS: '100',
+      }, 'sequencer started');
+      const proc = this.sequencerProc;
+      while (!proc.logs.some((l) => l.includes('"sequencer state rebuilt from the StateDB"'))) {
+        if (proc.child.exitCode !== null) throw new Error(`the sequencer exited:\n${proc.logs.join('\n')}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      this.genesisRoot = (await this.state.getBatch(0))!.stateRoot;
     }
     const executorEnv = this.executorProc ? { EXECUTOR_URL: `127.0.0.1:${this.executorProc.info.port as number}` } : { RPC_EXECUTOR_ENABLED: 'false' };
     const pools = opts.pool === true ? 1 : opts.pool || 0;
@@ -139,9 +160,20 @@ export class Stack {
     return (await res.json()) as { result?: unknown; error?: { code: number; message: string } };
   }
 
+  /** SIGSTOP / SIGCONT: holds the sequencer where it is, so pooled transactions stay pending. */
+  pauseSequencer(): void {
+    process.kill(this.sequencerProc!.child.pid!, 'SIGSTOP');
+  }
+
+  resumeSequencer(): void {
+    process.kill(this.sequencerProc!.child.pid!, 'SIGCONT');
+  }
+
   async stop(): Promise<void> {
     await this.rpcProc?.stop();
     for (const p of this.pools) await p.stop();
+    if (this.sequencerProc?.child.exitCode === null) this.resumeSequencer(); // a paused process would not see SIGTERM
+    await this.sequencerProc?.stop();
     await this.executorProc?.stop();
     this.executor?.close();
     this.hashdb?.close();
@@ -163,86 +195,6 @@ const ZERO_BLOOM: Hex = `0x${'0'.repeat(512)}`;
 function genesisBlock(root: Hex): StoredBlock {
   return {
     number: 0, hash: toHex(keccak256(fromHex(root))) as Hex, parentHash: ZERO32, stateRoot: root, transactionsRoot: ZERO32, receiptsRoot: ZERO32,
-    logsBloom: ZERO_BLOOM, miner: COINBASE, gasLimit: '0x1c9c380', gasUsed: '0x0', timestamp: 1_700_000_000, extraData: '0x', size: 0, batchNumber: 0, transactions: [],
+    logsBloom: ZERO_BLOOM, miner: COINBASE, gasLimit: '0x1c9c380', gasUsed: '0x0', timestamp: GENESIS_TIMESTAMP, extraData: '0x', size: 0, batchNumber: 0, transactions: [],
   };
-}
-
-const q = (n: bigint | number): Hex => `0x${n.toString(16)}`;
-
-/**
- * TEST HARNESS standing in for services/sequencer: executes pending pool transactions one per
- * L2 block on the real executor, writes blocks, transactions and receipts through libs/statedb
- * into one open batch, marks them selected (or failed) in the pool DB and announces `l2.block`.
- * No batch closure, no leases, no recovery: replace with the real sequencer once it exists.
- */
-export class SequencerStandIn {
-  private opened = false;
-  private running: Promise<void> = Promise.resolve();
-  private sub?: Subscription;
-
-  constructor(private readonly stack: Stack) {}
-
-  /** Mines whenever the pool announces a transaction. */
-  follow(): void {
-    this.sub = this.stack.nc.subscribe(this.stack.subjects.poolTxAdded, { callback: () => void this.mine() });
-  }
-
-  stopFollowing(): void {
-    this.sub?.unsubscribe();
-  }
-
-  /** Turns every executable pool transaction into a block; resolves when done. */
-  mine(): Promise<void> {
-    this.running = this.running.then(() => this.mineNow());
-    return this.running;
-  }
-
-  private async mineNow(): Promise<void> {
-    const s = this.stack;
-    if (!this.opened) {
-      await s.state.openBatch({ number: 1, coinbase: COINBASE, timestamp: 1_700_000_100, globalExitRoot: ZERO32, stateRoot: s.genesisRoot, localExitRoot: ZERO32 });
-      this.opened = true;
-    }
-    for (;;) {
-      const [tx] = await s.pool.readyCandidates(1, 1);
-      if (!tx) return;
-      await this.include(tx);
-    }
-  }
-
-  private async include(p: PoolTx): Promise<void> {
-    const s = this.stack;
-    const prev = (await s.state.getLatestBlock())!;
-    const res = await s.executor!.processBatch({
-      oldStateRoot: hexToH4(prev.stateRoot), oldAccInputHash: new Uint8Array(32), oldBatchNum: 0n, chainId: BigInt(CHAIN_ID), forkId: 6,
-      batchL2Data: fromHex(p.l2Data), globalExitRoot: new Uint8Array(32), timestamp: 1_700_000_100n, coinbase: COINBASE, updateMerkleTree: true,
-    });
-    const r = res.responses[0];
-    if (!r || r.stateRoot === undefined || (r.error >= 19 && r.error <= 26)) {
-      await s.pool.markFailed(p.hash, `executor error ${r?.error ?? res.errorRom}`);
-      return;
-    }
-    const { tx, sig } = decodeEthRawTx(fromHex(p.raw));
-    const number = prev.number + 1;
-    const stateRoot = h4ToHex(r.stateRoot) as Hex;
-    const hash = toHex(keccak256(fromHex(`${stateRoot}${p.hash.slice(2)}${number.toString(16).padStart(16, '0')}`))) as Hex;
-    const logs = r.logs.map((l) => ({ address: l.address.toLowerCase() as Hex, topics: l.topics.map((t) => toHex(t) as Hex), data: toHex(l.data) as Hex, logIndex: l.index }));
-    const block: StoredBlock = {
-      number, hash, parentHash: prev.hash, stateRoot, transactionsRoot: ZERO32, receiptsRoot: ZERO32, logsBloom: ZERO_BLOOM, miner: COINBASE,
-      gasLimit: '0x1c9c380', gasUsed: q(r.gasUsed), timestamp: 1_700_000_100, extraData: '0x', size: p.size, batchNumber: 1, transactions: [p.hash],
-    };
-    const stored: StoredTx = {
-      hash: p.hash, from: p.from, to: p.to, nonce: q(p.nonce), gasPrice: q(p.gasPrice), gas: q(p.gasLimit), value: q(p.value),
-      input: toHex(tx.data) as Hex, v: q(tx.chainId === null ? BigInt(sig.v) : BigInt(sig.v - 27) + 35n + 2n * tx.chainId), r: q(sig.r), s: q(sig.s),
-      chainId: tx.chainId === null ? null : q(tx.chainId), raw: p.raw, effectivePercentage: 255, blockNumber: number, blockHash: hash, batchNumber: 1,
-      receipt: {
-        status: r.error === 1 ? 1 : 0, gasUsed: q(r.gasUsed), cumulativeGasUsed: q(r.gasUsed), contractAddress: r.createAddress ? (r.createAddress.toLowerCase() as Hex) : null,
-        logs, logsBloom: ZERO_BLOOM, effectiveGasPrice: q(r.effectiveGasPrice), romError: r.error === 1 ? null : String(r.error),
-      },
-    };
-    await s.state.appendBlock(1, block, stored, p.l2Data, { stateRoot, localExitRoot: ZERO32, resources: { gasUsed: Number(r.gasUsed), bytes: p.size, txCount: number, counters: {} } });
-    await s.pool.markSelected(p.hash);
-    const announced: L2BlockAnnounced = { number, hash, parentHash: prev.hash, stateRoot, timestamp: block.timestamp, batchNumber: 1, txHash: p.hash };
-    s.nc.publish(s.subjects.l2Block, encode(announced));
-  }
 }
