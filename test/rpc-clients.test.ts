@@ -7,6 +7,7 @@ import { createPublicClient, createWalletClient, defineChain, http, parseAbi, we
 import { privateKeyToAccount } from 'viem/accounts';
 import WebSocket from 'ws';
 import { ethRawTx, fromHex, signTx, toHex, type TxFields } from '@zkseq/batch';
+import { waitFor } from './harness/processes';
 import { CHAIN_ID, COINBASE, GWEI, newAccount, Stack } from './rpc-harness';
 
 const alice = newAccount();
@@ -257,9 +258,9 @@ describe('pending transactions and zkevm_ methods', () => {
     expect((await stack.rpc('eth_getTransactionCount', [alice.address, 'pending'])).result).toBe(`0x${(nonce + 1n).toString(16)}`);
     expect((await stack.rpc('eth_getTransactionCount', [alice.address, 'latest'])).result).toBe(`0x${nonce.toString(16)}`);
     stack.resumeSequencer();
-    // Polled (jest's timeout bounds it): ethers' waitForTransaction once did not return within the
-    // test's 5 s here, where this poll saw the receipt after ~0.2 s.
-    while ((await stack.rpc('eth_getTransactionReceipt', [hash])).result === null) await new Promise((r) => setTimeout(r, 50));
+    // Polled: ethers' waitForTransaction once did not return within the test's 5 s here, where
+    // this poll saw the receipt after ~0.2 s.
+    await waitFor(async () => (await stack.rpc('eth_getTransactionReceipt', [hash])).result ?? undefined, 'the receipt', 4_000, 50);
     expect((await stack.rpc('eth_getTransactionByHash', [hash])).result).toMatchObject({ hash, blockNumber: expect.stringMatching(/^0x[1-9a-f]/) });
   });
 

@@ -17,6 +17,7 @@ import { connectNats, subjects } from '@zkseq/messaging';
 import { PoolDb } from '@zkseq/pooldb';
 import { h4ToHex, type GenesisAccount } from '@zkseq/smt';
 import { StateDb, type Hex, type StoredBlock } from '@zkseq/statedb';
+import { waitFor } from './harness/processes';
 import { startHashDb, type HashDbProcess } from './hashdb-process';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -24,7 +25,7 @@ export const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 export const CHAIN_ID = 1001;
 export const GWEI = 1_000_000_000n;
 export const COINBASE: Hex = '0x00000000000000000000000000000000c01bba5e';
-const GENESIS_TIMESTAMP = 1_700_000_000;
+export const GENESIS_TIMESTAMP = 1_700_000_000;
 
 export type ServiceProcess = { child: ChildProcess; logs: string[]; info: Record<string, unknown>; exited: Promise<number | null>; stop(): Promise<void> };
 
@@ -57,6 +58,17 @@ export function startService(name: string, env: Record<string, string>, readyMsg
     });
     void exited.then((code) => reject(new Error(`${name} exited with ${code} before "${readyMsg}":\n${logs.join('\n')}`)));
   });
+}
+
+export type SequencerWiring = { ns: string; poolPrefix: string; statePrefix: string; executorAddress: string; hashdbAddress: string; genesisFile: string };
+
+/** A test sequencer's environment: the test's namespace, prefixes, services and genesis file; `env` adds or overrides. */
+export function sequencerEnv(w: SequencerWiring, env: Record<string, string> = {}): Record<string, string> {
+  return {
+    NATS_URL, NATS_NAMESPACE: w.ns, NATS_STREAM_STORAGE: 'memory', L2_CHAIN_ID: String(CHAIN_ID), POOL_REDIS_URL: REDIS_URL, POOL_REDIS_PREFIX: w.poolPrefix,
+    STATE_REDIS_URL: REDIS_URL, STATE_REDIS_PREFIX: w.statePrefix, EXECUTOR_URL: w.executorAddress, HASHDB_URL: w.hashdbAddress,
+    SEQUENCER_GENESIS_FILE: w.genesisFile, SEQUENCER_COINBASE: COINBASE, SEQUENCER_LEASE_KEY: `${w.ns}:lease:sequencer`, SEQUENCER_IDLE_POLL_MS: '100', ...env,
+  };
 }
 
 export type Account = { key: Uint8Array; address: Hex };
@@ -120,15 +132,13 @@ export class Stack {
       if (!this.executorProc) throw new Error('the sequencer needs the executor');
       const genesisFile = join(this.dataDir, 'genesis.json');
       writeGenesisFile(genesisFile, { chainId: CHAIN_ID, timestamp: GENESIS_TIMESTAMP, accounts: opts.genesis });
-      this.sequencerProc = await startService('sequencer', {
-        ...common, NATS_STREAM_STORAGE: 'memory', EXECUTOR_URL: `127.0.0.1:${this.executorProc.info.port as number}`, SEQUENCER_GENESIS_FILE: genesisFile,
-        SEQUENCER_COINBASE: COINBASE, SEQUENCER_LEASE_KEY: `${this.ns}:lease:sequencer`, SEQUENCER_BATCH_TIMEOUT_MS: '600000', SEQUENCER_IDLE_POLL_MS: '100',
-      }, 'sequencer started');
-      const proc = this.sequencerProc;
-      while (!proc.logs.some((l) => l.includes('"sequencer state rebuilt from the StateDB"'))) {
+      const wiring = { ns: this.ns, poolPrefix: this.poolPrefix, statePrefix: this.statePrefix, executorAddress: `127.0.0.1:${this.executorProc.info.port as number}`, hashdbAddress: this.hashdbProc.grpcAddress, genesisFile };
+      const proc = await startService('sequencer', sequencerEnv(wiring, { SEQUENCER_BATCH_TIMEOUT_MS: '600000' }), 'sequencer started');
+      this.sequencerProc = proc;
+      await waitFor(async () => {
         if (proc.child.exitCode !== null) throw new Error(`the sequencer exited:\n${proc.logs.join('\n')}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
+        return proc.logs.some((l) => l.includes('"sequencer state rebuilt from the StateDB"')) || undefined;
+      }, 'the sequencer to lead', 60_000, 20);
       this.genesisRoot = (await this.state.getBatch(0))!.stateRoot;
     }
     const executorEnv = this.executorProc ? { EXECUTOR_URL: `127.0.0.1:${this.executorProc.info.port as number}` } : { RPC_EXECUTOR_ENABLED: 'false' };

@@ -14,14 +14,13 @@ import { h4ToHex, hexToH4, type GenesisAccount } from '@zkseq/smt';
 import { StateDb, type Batch, type StoredBlock } from '@zkseq/statedb';
 import type { NatsConnection } from 'nats';
 import { startHashDb, type HashDbProcess } from './hashdb-process';
-import { startService, type ServiceProcess } from './rpc-harness';
+import { GENESIS_TIMESTAMP, sequencerEnv, startService, type ServiceProcess } from './rpc-harness';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 export const CHAIN_ID = 1001;
 export const GWEI = 1_000_000_000n;
 export const COINBASE: Hex = '0x00000000000000000000000000000000c01bba5e';
-export const GENESIS_TIMESTAMP = 1_700_000_000;
 export const ZERO_HASH: Hex = `0x${'0'.repeat(64)}`;
 
 export type Account = { key: Uint8Array; address: Hex };
@@ -97,12 +96,8 @@ export class SequencerStack {
   }
 
   sequencerEnv(env: Record<string, string> = {}): Record<string, string> {
-    return {
-      NATS_URL, NATS_NAMESPACE: this.ns, NATS_STREAM_STORAGE: 'memory', L2_CHAIN_ID: String(CHAIN_ID), POOL_REDIS_URL: REDIS_URL, POOL_REDIS_PREFIX: this.poolPrefix,
-      STATE_REDIS_URL: REDIS_URL, STATE_REDIS_PREFIX: this.statePrefix, EXECUTOR_URL: this.executorAddress, HASHDB_URL: this.hashdbProc.grpcAddress,
-      SEQUENCER_GENESIS_FILE: this.genesisFile, SEQUENCER_COINBASE: COINBASE, SEQUENCER_LEASE_KEY: this.leaseKey, SEQUENCER_LEASE_TTL_MS: '1000',
-      SEQUENCER_BATCH_TIMEOUT_MS: '60000', SEQUENCER_IDLE_POLL_MS: '100', ...env,
-    };
+    const wiring = { ns: this.ns, poolPrefix: this.poolPrefix, statePrefix: this.statePrefix, executorAddress: this.executorAddress, hashdbAddress: this.hashdbProc.grpcAddress, genesisFile: this.genesisFile };
+    return sequencerEnv(wiring, { SEQUENCER_LEASE_TTL_MS: '1000', SEQUENCER_BATCH_TIMEOUT_MS: '60000', ...env });
   }
 
   async startSequencer(env: Record<string, string> = {}): Promise<ServiceProcess> {

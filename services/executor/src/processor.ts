@@ -186,7 +186,10 @@ class BatchRun {
       const tx = txs[i];
       const s = from ?? addrHex(recoverSender(tx));
       senders.push(s);
-      if (s) refs.push(keysOf(s).balance, keysOf(s).nonce, keysOf(s).length);
+      if (s) {
+        const k = keysOf(s);
+        refs.push(k.balance, k.nonce, k.length);
+      }
       if (tx.to) {
         const to = addrHex(tx.to)!;
         const t = keysOf(to);
